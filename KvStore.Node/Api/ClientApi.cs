@@ -1,0 +1,169 @@
+using KvStore.Node.Leader;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace KvStore.Node.Api;
+
+/// <summary>
+/// The client API: the seeds' <c>/write</c>, <c>/read</c>, <c>/data</c> and the resource-style <c>/kv/{key}</c>,
+/// one implementation underneath. Any node serves reads; only the leader takes writes (followers answer 421).
+/// </summary>
+public static class ClientApi
+{
+    // Room for the key (escaped, up to 6 bytes a character) and the JSON around the value.
+    private const int WriteEnvelopeBytes = 16 * 1024;
+
+    public static IEndpointRouteBuilder MapClientApi(this IEndpointRouteBuilder app)
+    {
+        var seeds = app.MapGroup("").WithTags("Client");
+        seeds.MapPost("/write", Write);
+        seeds.MapGet("/read", Read);
+        seeds.MapGet("/data", Data);
+        seeds.MapGet("/cluster", Cluster);
+
+        var kv = app.MapGroup("/kv").WithTags("Key-value");
+        kv.MapGet("/{**key}", GetKey);
+        kv.MapPut("/{**key}", PutKey);
+        kv.MapDelete("/{**key}", DeleteKey);
+        return app;
+    }
+
+    public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Write(HttpContext http, NodeContext node, CancellationToken cancellationToken)
+    {
+        if (node.Writer is not { } writer)
+            return Problems.NotLeader(node);
+        if (RequestParsing.TryGetQuorum(http.Request, writer.Followers, writer.DefaultQuorum, out var quorum) is { } badQuorum)
+            return badQuorum;
+
+        var (body, badBody) = await RequestParsing.ReadJsonBodyAsync(http.Request, node.MaxValueBytes + WriteEnvelopeBytes, cancellationToken);
+        if (badBody is not null)
+            return badBody;
+        if (RequestParsing.ParseWriteBody(body!, node.MaxValueBytes, out var key, out var value) is { } badWrite)
+            return badWrite;
+
+        var outcome = await writer.WriteAsync(new WriteCommand(key, value, null, quorum), cancellationToken);
+        return outcome switch
+        {
+            WriteOutcome.Committed c => Committed(http, key, c),
+            _ => OutcomeProblem(key, outcome),
+        };
+    }
+
+    public static async Task<Results<Ok<ReadResponse>, ProblemHttpResult>> Read(string? key, HttpContext http, NodeContext node, CancellationToken cancellationToken)
+    {
+        var (found, problem) = await LookupAsync(key, http, node, cancellationToken);
+        if (problem is not null)
+            return problem;
+
+        http.Response.Headers.ETag = ETag(found.Version);
+        return TypedResults.Ok(new ReadResponse(key!, new RawJson(found.Value), found.Version));
+    }
+
+    public static Ok<DataResponse> Data(NodeContext node)
+    {
+        var snapshot = node.State.Snapshot();
+        var data = new Dictionary<string, DataItem>(snapshot.Items.Length, StringComparer.Ordinal);
+        foreach (var (key, item) in snapshot.Items)
+            data[key] = new DataItem(new RawJson(item.Value), item.Version);
+        return TypedResults.Ok(new DataResponse(node.Name, node.RoleName, snapshot.AppliedIndex, data));
+    }
+
+    public static Results<Ok<ClusterResponse>, ProblemHttpResult> Cluster(NodeContext node)
+    {
+        if (node.Writer is not { } writer || node.Replication is not { } replication)
+            return Problems.NotLeader(node);
+        return TypedResults.Ok(new ClusterResponse(node.Name, node.State.AppliedIndex, writer.DefaultQuorum, replication.Statuses()));
+    }
+
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetKey(string key, HttpContext http, NodeContext node, CancellationToken cancellationToken)
+    {
+        var (found, problem) = await LookupAsync(key, http, node, cancellationToken);
+        if (problem is not null)
+            return problem;
+
+        http.Response.Headers.ETag = ETag(found.Version);
+        return TypedResults.Bytes(found.Value, "application/json");
+    }
+
+    public static async Task<Results<Ok<WriteResponse>, Created<WriteResponse>, ProblemHttpResult>> PutKey(
+        string key, HttpContext http, NodeContext node, CancellationToken cancellationToken)
+    {
+        if (node.Writer is not { } writer)
+            return Problems.NotLeader(node);
+        if (RequestParsing.ValidateKey(key) is { } badKey)
+            return badKey;
+        if (RequestParsing.TryGetQuorum(http.Request, writer.Followers, writer.DefaultQuorum, out var quorum) is { } badQuorum)
+            return badQuorum;
+        if (RequestParsing.TryGetPrecondition(http.Request, out var ifVersion) is { } badPrecondition)
+            return badPrecondition;
+
+        var (body, badBody) = await RequestParsing.ReadJsonBodyAsync(http.Request, node.MaxValueBytes, cancellationToken);
+        if (badBody is not null)
+            return badBody;
+        if (RequestParsing.ValidateJsonValue(body!) is { } badJson)
+            return badJson;
+
+        var outcome = await writer.WriteAsync(new WriteCommand(key, body, ifVersion, quorum), cancellationToken);
+        if (outcome is not WriteOutcome.Committed committed)
+            return OutcomeProblem(key, outcome);
+
+        var response = Committed(http, key, committed);
+        return committed.Created ? TypedResults.Created($"/kv/{Uri.EscapeDataString(key)}", response.Value) : response;
+    }
+
+    public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> DeleteKey(
+        string key, HttpContext http, NodeContext node, CancellationToken cancellationToken)
+    {
+        if (node.Writer is not { } writer)
+            return Problems.NotLeader(node);
+        if (RequestParsing.ValidateKey(key) is { } badKey)
+            return badKey;
+        if (RequestParsing.TryGetQuorum(http.Request, writer.Followers, writer.DefaultQuorum, out var quorum) is { } badQuorum)
+            return badQuorum;
+        if (RequestParsing.TryGetPrecondition(http.Request, out var ifVersion) is { } badPrecondition)
+            return badPrecondition;
+
+        var outcome = await writer.WriteAsync(new WriteCommand(key, null, ifVersion, quorum), cancellationToken);
+        return outcome is WriteOutcome.Committed committed ? Committed(http, key, committed) : OutcomeProblem(key, outcome);
+    }
+
+    private static async Task<(Storage.VersionedValue Found, ProblemHttpResult? Problem)> LookupAsync(
+        string? key, HttpContext http, NodeContext node, CancellationToken cancellationToken)
+    {
+        if (RequestParsing.ValidateKey(key) is { } badKey)
+            return (default, badKey);
+        if (RequestParsing.TryGetMinVersion(http.Request, out var minVersion) is { } badMin)
+            return (default, badMin);
+
+        // Read-your-writes: a client that wrote version N reads it back here once this replica applied N.
+        if (minVersion > node.State.AppliedIndex &&
+            !await node.State.WaitForAppliedAsync(minVersion, node.ReadWaitTimeout, cancellationToken))
+        {
+            return (default, Problems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.StaleRead,
+                $"{node.Name} has applied up to {node.State.AppliedIndex}, not yet {minVersion}; retry or read from the leader.",
+                ("appliedIndex", node.State.AppliedIndex), ("minVersion", minVersion)));
+        }
+
+        return node.State.TryGet(key!, out var found) ? (found, null) : (default, Problems.KeyNotFound(key!));
+    }
+
+    private static Ok<WriteResponse> Committed(HttpContext http, string key, WriteOutcome.Committed committed)
+    {
+        http.Response.Headers.ETag = ETag(committed.Version);
+        return TypedResults.Ok(new WriteResponse(key, committed.Version, committed.Quorum, committed.Acks));
+    }
+
+    private static ProblemHttpResult OutcomeProblem(string key, WriteOutcome outcome) => outcome switch
+    {
+        WriteOutcome.QuorumTimeout t => Problems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.QuorumTimeout,
+            $"Only {t.Acks} of the {t.Quorum} followers required acknowledged version {t.Version} in time. " +
+            "The write is in the leader's log and keeps replicating; it is not rolled back.",
+            ("key", key), ("version", t.Version), ("quorum", t.Quorum), ("acks", t.Acks)),
+        WriteOutcome.VersionMismatch m => Problems.Create(StatusCodes.Status412PreconditionFailed, ErrorCodes.VersionMismatch,
+            m.CurrentVersion == 0 ? $"Key '{key}' does not exist." : $"Key '{key}' is at version {m.CurrentVersion}.",
+            ("key", key), ("currentVersion", m.CurrentVersion)),
+        WriteOutcome.NotFound => Problems.KeyNotFound(key),
+        _ => throw new InvalidOperationException($"Unexpected write outcome {outcome}."),
+    };
+
+    private static string ETag(long version) => $"\"{version}\"";
+}

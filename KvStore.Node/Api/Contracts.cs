@@ -1,0 +1,15 @@
+using KvStore.Node.Leader;
+
+namespace KvStore.Node.Api;
+
+/// <summary>A committed write: its version (the log index) and how many followers had it when answered.</summary>
+public sealed record WriteResponse(string Key, long Version, int Quorum, int Acks);
+
+public sealed record ReadResponse(string Key, RawJson Value, long Version);
+
+public sealed record DataItem(RawJson Value, long Version);
+
+/// <summary>A node's whole state as of <see cref="AppliedIndex"/>; keys in ordinal order.</summary>
+public sealed record DataResponse(string Node, string Role, long AppliedIndex, Dictionary<string, DataItem> Data);
+
+public sealed record ClusterResponse(string Leader, long LastIndex, int WriteQuorum, IReadOnlyList<FollowerStatus> Followers);

@@ -1,0 +1,14 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using KvStore.Node.Replication;
+
+namespace KvStore.Node.Api;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(WriteResponse))]
+[JsonSerializable(typeof(ReadResponse))]
+[JsonSerializable(typeof(DataResponse))]
+[JsonSerializable(typeof(ClusterResponse))]
+[JsonSerializable(typeof(ReplicateResponse))]
+[JsonSerializable(typeof(JsonElement))]
+public sealed partial class KvJsonContext : JsonSerializerContext;

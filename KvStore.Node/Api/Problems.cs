@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace KvStore.Node.Api;
+
+/// <summary>Builds the application/problem+json answers; every one carries a stable <see cref="ErrorCodes">code</see>.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult Create(int status, string code, string detail, params (string Name, object? Value)[] extra)
+    {
+        var extensions = new Dictionary<string, object?>(extra.Length + 1) { ["code"] = code };
+        foreach (var (name, value) in extra)
+            extensions[name] = value;
+        return TypedResults.Problem(detail: detail, statusCode: status, extensions: extensions);
+    }
+
+    public static ProblemHttpResult BadRequest(string code, string detail) => Create(StatusCodes.Status400BadRequest, code, detail);
+
+    public static ProblemHttpResult NotLeader(NodeContext node) =>
+        Create(StatusCodes.Status421MisdirectedRequest, ErrorCodes.NotLeader,
+            $"{node.Name} is a follower; send writes to the leader" + (node.LeaderUrl is null ? "." : $" at {node.LeaderUrl}."),
+            ("leader", node.LeaderUrl));
+
+    public static ProblemHttpResult KeyNotFound(string key) =>
+        Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"Key '{key}' does not exist.", ("key", key));
+
+    /// <summary>Fills in a code for problems the framework raises itself (unknown route, bad method, crash).</summary>
+    public static string CodeForStatus(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => "route_not_found",
+        StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+        StatusCodes.Status413PayloadTooLarge => ErrorCodes.ValueTooLarge,
+        StatusCodes.Status415UnsupportedMediaType => ErrorCodes.UnsupportedMediaType,
+        >= 500 => ErrorCodes.InternalError,
+        _ => "bad_request",
+    };
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Configuration;
+
+namespace KvStore.Node.Configuration;
+
+/// <summary>
+/// A node's configuration, bound from the seeds' environment variables (ROLE, WRITE_QUORUM, ...).
+/// Durations are seconds, as in the seeds.
+/// </summary>
+public sealed class NodeOptions
+{
+    [ConfigurationKeyName("ROLE")]
+    public string? Role { get; set; }
+
+    [ConfigurationKeyName("NODE_NAME")]
+    public string? NodeName { get; set; }
+
+    [ConfigurationKeyName("WRITE_QUORUM")]
+    public int WriteQuorum { get; set; } = 3;
+
+    [ConfigurationKeyName("MIN_DELAY")]
+    public double MinDelay { get; set; } = 0.0001;
+
+    [ConfigurationKeyName("MAX_DELAY")]
+    public double MaxDelay { get; set; } = 0.001;
+
+    /// <summary>How long a write waits for its quorum before it answers 503 quorum_timeout.</summary>
+    [ConfigurationKeyName("REPLICATION_TIMEOUT")]
+    public double ReplicationTimeout { get; set; } = 5;
+
+    [ConfigurationKeyName("REPLICATION_TOKEN")]
+    public string? ReplicationToken { get; set; }
+
+    /// <summary>Leader only: comma-separated follower URLs or service names.</summary>
+    [ConfigurationKeyName("FOLLOWERS")]
+    public string? Followers { get; set; }
+
+    /// <summary>Follower only: the leader's URL or service name, returned to clients that try to write here.</summary>
+    [ConfigurationKeyName("LEADER")]
+    public string? Leader { get; set; }
+
+    [ConfigurationKeyName("DATA_DIR")]
+    public string? DataDir { get; set; }
+
+    [ConfigurationKeyName("MAX_VALUE_BYTES")]
+    public int MaxValueBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>How long <c>GET /read?min_version=N</c> waits for this node to apply N.</summary>
+    [ConfigurationKeyName("READ_WAIT_TIMEOUT")]
+    public double ReadWaitTimeout { get; set; } = 2;
+
+    /// <summary>Entries per replication message, and messages in flight per follower.</summary>
+    [ConfigurationKeyName("REPLICATION_BATCH")]
+    public int ReplicationBatch { get; set; } = 512;
+
+    [ConfigurationKeyName("REPLICATION_PIPELINE")]
+    public int ReplicationPipeline { get; set; } = 4;
+
+    public NodeRole ParsedRole => Enum.Parse<NodeRole>(Role!, ignoreCase: true);
+
+    public string[] FollowerReferences =>
+        (Followers ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public string EffectiveName => string.IsNullOrWhiteSpace(NodeName) ? ParsedRole.ToString().ToLowerInvariant() : NodeName;
+
+    public TimeSpan ReplicationTimeoutSpan => TimeSpan.FromSeconds(ReplicationTimeout);
+
+    public TimeSpan ReadWaitTimeoutSpan => TimeSpan.FromSeconds(ReadWaitTimeout);
+}

@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Options;
+
+namespace KvStore.Node.Configuration;
+
+/// <summary>Checks a node's configuration at start, with messages that say which variable to set.</summary>
+public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, NodeOptions o)
+    {
+        var failures = new List<string>();
+        if (!Enum.TryParse<NodeRole>(o.Role, ignoreCase: true, out var role) || int.TryParse(o.Role, out _))
+        {
+            failures.Add($"set ROLE to 'leader' or 'follower' (got '{o.Role}')");
+            return ValidateOptionsResult.Fail(failures);
+        }
+
+        if (string.IsNullOrWhiteSpace(o.ReplicationToken))
+            failures.Add("set REPLICATION_TOKEN to the shared secret the leader sends with every /replicate call");
+        if (o.MinDelay < 0 || o.MaxDelay < 0)
+            failures.Add($"MIN_DELAY and MAX_DELAY must not be negative (got {o.MinDelay} and {o.MaxDelay})");
+        if (o.MinDelay > o.MaxDelay)
+            failures.Add($"MIN_DELAY ({o.MinDelay}) must not exceed MAX_DELAY ({o.MaxDelay})");
+        if (o.ReplicationTimeout <= 0)
+            failures.Add($"REPLICATION_TIMEOUT must be a positive number of seconds (got {o.ReplicationTimeout})");
+        if (o.ReadWaitTimeout < 0)
+            failures.Add($"READ_WAIT_TIMEOUT must not be negative (got {o.ReadWaitTimeout})");
+        if (o.MaxValueBytes <= 0)
+            failures.Add($"MAX_VALUE_BYTES must be positive (got {o.MaxValueBytes})");
+        if (o.ReplicationBatch <= 0 || o.ReplicationPipeline <= 0)
+            failures.Add("REPLICATION_BATCH and REPLICATION_PIPELINE must be positive");
+
+        if (role == NodeRole.Leader)
+        {
+            var followers = o.FollowerReferences.Length;
+            if (o.WriteQuorum < 0 || o.WriteQuorum > followers)
+            {
+                failures.Add($"WRITE_QUORUM ({o.WriteQuorum}) must be between 0 and the number of FOLLOWERS ({followers}); " +
+                    "set FOLLOWERS to a comma list of follower URLs or service names, or lower WRITE_QUORUM");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,7 @@
+namespace KvStore.Node.Configuration;
+
+public enum NodeRole
+{
+    Leader,
+    Follower,
+}

@@ -1,0 +1,58 @@
+using KvStore.Node.Configuration;
+using KvStore.Node.Storage;
+using Microsoft.Extensions.Options;
+
+namespace KvStore.Node.Leader;
+
+/// <summary>Owns one <see cref="FollowerReplicator"/> per follower for the leader's lifetime.</summary>
+public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
+{
+    private readonly FollowerReplicator[] _replicators;
+    private readonly IReplicationLog _log;
+
+    public ReplicationCoordinator(
+        IOptions<NodeOptions> options,
+        FollowerDirectory followers,
+        IReplicationLog log,
+        QuorumTracker quorum,
+        ISimulatedLag lag,
+        TimeProvider time,
+        ILoggerFactory loggers)
+    {
+        _log = log;
+        var o = options.Value;
+        var logger = loggers.CreateLogger<ReplicationCoordinator>();
+        _replicators = followers.Endpoints
+            .Select((endpoint, slot) => new FollowerReplicator(
+                slot, endpoint, o.ReplicationToken!, o.ReplicationBatch, o.ReplicationPipeline, log, quorum, lag, time, logger))
+            .ToArray();
+    }
+
+    /// <summary>Wakes every follower's stream after an append.</summary>
+    public void Notify()
+    {
+        foreach (var replicator in _replicators)
+            replicator.Notify();
+    }
+
+    public IReadOnlyList<FollowerStatus> Statuses()
+    {
+        var last = _log.LastIndex;
+        return _replicators.Select(r => r.Status(last)).ToArray();
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (var replicator in _replicators)
+            replicator.Start();
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var replicator in _replicators)
+            await replicator.DisposeAsync();
+    }
+}

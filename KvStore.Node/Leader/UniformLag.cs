@@ -1,0 +1,17 @@
+using KvStore.Node.Configuration;
+using Microsoft.Extensions.Options;
+
+namespace KvStore.Node.Leader;
+
+/// <summary>Uniform(MIN_DELAY, MAX_DELAY) lag, drawn independently for every message to every follower.</summary>
+public sealed class UniformLag(IOptions<NodeOptions> options, TimeProvider time) : ISimulatedLag
+{
+    private readonly double _min = options.Value.MinDelay;
+    private readonly double _max = options.Value.MaxDelay;
+
+    public TimeSpan Draw() =>
+        _max <= 0 ? TimeSpan.Zero : TimeSpan.FromSeconds(_min + (Random.Shared.NextDouble() * (_max - _min)));
+
+    public Task DelayAsync(TimeSpan lag, CancellationToken cancellationToken) =>
+        lag <= TimeSpan.Zero ? Task.CompletedTask : Task.Delay(lag, time, cancellationToken);
+}

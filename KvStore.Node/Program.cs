@@ -1,0 +1,23 @@
+using KvStore.Node;
+using KvStore.Node.Api;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddKvNode();
+
+var app = builder.Build();
+if (app.ConfigurationError() is { } error)
+{
+    Console.Error.WriteLine(error);
+    return 2;
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapClientApi();
+app.MapReplicationApi();
+app.MapDefaultEndpoints();
+
+app.Run();
+return 0;

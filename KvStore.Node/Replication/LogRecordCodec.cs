@@ -1,0 +1,100 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
+using KvStore.Node.Storage;
+
+namespace KvStore.Node.Replication;
+
+/// <summary>
+/// The binary form of log entries on the wire (and, later, on disk). Each record is
+/// <c>[u32 payload length][u32 CRC32C of payload][payload]</c>, little-endian, with payload
+/// <c>[i64 index][u8 op][i32 key length][key UTF-8][i32 value length][value UTF-8 JSON]</c>.
+/// The checksum means a damaged message is rejected whole instead of applying a wrong value.
+/// </summary>
+public static class LogRecordCodec
+{
+    public const string ContentType = "application/vnd.kvstore.log";
+    public const int HeaderSize = 8;
+    private const byte OpPut = 1;
+    private const byte OpDelete = 2;
+
+    public static void Write(IBufferWriter<byte> output, in LogEntry entry)
+    {
+        var keyLength = Encoding.UTF8.GetByteCount(entry.Key);
+        var valueLength = entry.Value?.Length ?? 0;
+        var payloadLength = 8 + 1 + 4 + keyLength + 4 + valueLength;
+        var span = output.GetSpan(HeaderSize + payloadLength);
+
+        var payload = span.Slice(HeaderSize, payloadLength);
+        BinaryPrimitives.WriteInt64LittleEndian(payload, entry.Index);
+        payload[8] = entry.IsDelete ? OpDelete : OpPut;
+        BinaryPrimitives.WriteInt32LittleEndian(payload[9..], keyLength);
+        Encoding.UTF8.GetBytes(entry.Key, payload.Slice(13, keyLength));
+        BinaryPrimitives.WriteInt32LittleEndian(payload[(13 + keyLength)..], valueLength);
+        entry.Value?.CopyTo(payload[(17 + keyLength)..]);
+
+        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)payloadLength);
+        BinaryPrimitives.WriteUInt32LittleEndian(span[4..], Crc32C.Compute(payload));
+        output.Advance(HeaderSize + payloadLength);
+    }
+
+    /// <summary>
+    /// Reads one record from the start of <paramref name="input"/>. Returns <see cref="DecodeStatus.Incomplete"/>
+    /// when the buffer ends inside a record and <see cref="DecodeStatus.Corrupt"/> when a checksum or field is wrong.
+    /// </summary>
+    public static DecodeStatus TryRead(ReadOnlySpan<byte> input, out LogEntry entry, out int consumed)
+    {
+        entry = default;
+        consumed = 0;
+        if (input.Length < HeaderSize)
+            return DecodeStatus.Incomplete;
+
+        var payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(input);
+        if (payloadLength < 17 || payloadLength > int.MaxValue - HeaderSize)
+            return DecodeStatus.Corrupt;
+        if (input.Length - HeaderSize < payloadLength)
+            return DecodeStatus.Incomplete;
+
+        var payload = input.Slice(HeaderSize, (int)payloadLength);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(input[4..]) != Crc32C.Compute(payload))
+            return DecodeStatus.Corrupt;
+
+        var index = BinaryPrimitives.ReadInt64LittleEndian(payload);
+        var op = payload[8];
+        var keyLength = BinaryPrimitives.ReadInt32LittleEndian(payload[9..]);
+        if (index < 1 || op is not (OpPut or OpDelete) || keyLength < 0 || keyLength > payload.Length - 17)
+            return DecodeStatus.Corrupt;
+        var valueLength = BinaryPrimitives.ReadInt32LittleEndian(payload[(13 + keyLength)..]);
+        if (valueLength != payload.Length - 17 - keyLength || (op == OpDelete && valueLength != 0))
+            return DecodeStatus.Corrupt;
+
+        var key = Encoding.UTF8.GetString(payload.Slice(13, keyLength));
+        var value = op == OpDelete ? null : payload.Slice(17 + keyLength, valueLength).ToArray();
+        entry = new LogEntry(index, key, value);
+        consumed = HeaderSize + (int)payloadLength;
+        return DecodeStatus.Ok;
+    }
+
+    /// <summary>Decodes a whole message; null when any record is damaged or the message ends mid-record.</summary>
+    public static List<LogEntry>? ReadAll(ReadOnlySpan<byte> input)
+    {
+        var entries = new List<LogEntry>();
+        while (!input.IsEmpty)
+        {
+            if (TryRead(input, out var entry, out var consumed) != DecodeStatus.Ok)
+                return null;
+            entries.Add(entry);
+            input = input[consumed..];
+        }
+
+        return entries;
+    }
+
+}
+
+public enum DecodeStatus
+{
+    Ok,
+    Incomplete,
+    Corrupt,
+}
