@@ -1,0 +1,2 @@
+Console.WriteLine("KvStore AppHost: not implemented yet");
+return 1;

@@ -1,0 +1,59 @@
+using KvStore.Node;
+using KvStore.Node.Api;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace KvStore.Tests.Infrastructure;
+
+/// <summary>A real KvStore node (Kestrel on a loopback port) hosted in the test process, composed as Program.cs composes it.</summary>
+public sealed class InProcessNode : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private InProcessNode(WebApplication app, string url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    public string Url { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<InProcessNode> StartAsync(int port, IDictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            EnvironmentName = Environments.Production,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        var url = $"http://127.0.0.1:{port}";
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration["urls"] = url;
+        builder.Logging.ClearProviders();
+
+        builder.AddServiceDefaults();
+        builder.AddKvNode();
+        var app = builder.Build();
+        if (app.ConfigurationError() is { } error)
+            throw new InvalidOperationException(error);
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapClientApi();
+        app.MapReplicationApi();
+        app.MapDefaultEndpoints();
+        await app.StartAsync();
+        return new InProcessNode(app, url);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _app.StopAsync(timeout.Token);
+        await _app.DisposeAsync();
+    }
+}
