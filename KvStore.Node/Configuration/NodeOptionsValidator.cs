@@ -1,9 +1,10 @@
+using KvStore.ServiceDefaults.ServiceDiscovery;
 using Microsoft.Extensions.Options;
 
 namespace KvStore.Node.Configuration;
 
 /// <summary>Checks a node's configuration at start, with messages that say which variable to set.</summary>
-public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
+public sealed class NodeOptionsValidator(ServiceEndpointResolver resolver) : IValidateOptions<NodeOptions>
 {
     public ValidateOptionsResult Validate(string? name, NodeOptions o)
     {
@@ -32,6 +33,12 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         if (role == NodeRole.Leader)
         {
             var followers = o.FollowerReferences.Length;
+            foreach (var reference in o.FollowerReferences.Where(r => !resolver.TryResolve(r, out _)))
+            {
+                failures.Add($"FOLLOWERS entry '{reference}' is neither a URL nor a known service; " +
+                    $"use http://host:port or set services__{reference}__http__0");
+            }
+
             if (o.WriteQuorum < 0 || o.WriteQuorum > followers)
             {
                 failures.Add($"WRITE_QUORUM ({o.WriteQuorum}) must be between 0 and the number of FOLLOWERS ({followers}); " +

@@ -42,6 +42,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     private Task _loop = Task.CompletedTask;
 
     private int _inFlight;
+    private int _disposed;
     private long _resetTo = -1;
     private volatile bool _failing;
     private string? _lastError;
@@ -267,6 +268,9 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Stopped by the host (StopAsync) and disposed by the container: only the first call does the work.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
         await _stopping.CancelAsync();
         await _loop;
         _http.Dispose();

@@ -8,7 +8,11 @@ public sealed class SharedCluster : IAsyncLifetime
 {
     public TestCluster Cluster { get; private set; } = null!;
 
-    public async ValueTask InitializeAsync() => Cluster = await TestCluster.StartAsync();
+    public async ValueTask InitializeAsync() => Cluster = await TestCluster.StartAsync(new ClusterSettings
+    {
+        // Short, so the stale-read test sees its 503 quickly.
+        Extra = new Dictionary<string, string?> { ["READ_WAIT_TIMEOUT"] = "0.3" },
+    });
 
     public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
 }

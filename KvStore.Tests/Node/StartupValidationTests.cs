@@ -1,0 +1,32 @@
+using KvStore.Tests.Infrastructure;
+
+namespace KvStore.Tests.Node;
+
+/// <summary>A misconfigured node, run as a real process, exits at once with one line naming what to set.</summary>
+public sealed class StartupValidationTests
+{
+    public static TheoryData<string, string, string> BadConfigurations => new()
+    {
+        { "no role", "REPLICATION_TOKEN=t", "ROLE" },
+        { "unknown role", "ROLE=primary;REPLICATION_TOKEN=t", "ROLE" },
+        { "no token", "ROLE=follower", "REPLICATION_TOKEN" },
+        { "quorum above followers", "ROLE=leader;REPLICATION_TOKEN=t;FOLLOWERS=http://127.0.0.1:1,http://127.0.0.1:2;WRITE_QUORUM=3", "WRITE_QUORUM" },
+        { "min above max", "ROLE=follower;REPLICATION_TOKEN=t;MIN_DELAY=0.5;MAX_DELAY=0.1", "MIN_DELAY" },
+        { "unresolvable follower", "ROLE=leader;REPLICATION_TOKEN=t;FOLLOWERS=follower9;WRITE_QUORUM=1", "follower9" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadConfigurations))]
+    public async Task Exits_with_code_2_and_one_line(string name, string environment, string mentions)
+    {
+        var env = environment.Split(';').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => (string?)p[1]);
+        env["ASPNETCORE_URLS"] = $"http://127.0.0.1:{FreePorts.Take(1)[0]}";
+
+        var result = await NodeProcess.RunToExitAsync(env, TimeSpan.FromSeconds(20));
+
+        Assert.True(result.ExitCode == 2, $"{name}: exit {result.ExitCode}, stderr: {result.Stderr}");
+        var lines = result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Contains(mentions, lines[0]);
+    }
+}
