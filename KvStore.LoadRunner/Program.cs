@@ -1,2 +1,20 @@
-Console.WriteLine("KvStore load runner: not implemented yet");
-return 1;
+using System.Runtime.InteropServices;
+using KvStore.LoadRunner;
+
+using var interrupt = new CancellationTokenSource();
+
+// The first Ctrl+C stops the load and reports what was measured; a second one ends the process at once.
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = !interrupt.IsCancellationRequested;
+    interrupt.Cancel();
+};
+
+// An orchestrator stopping the resource (our AppHost, docker stop) sends SIGTERM: report too, then exit.
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+{
+    signal.Cancel = true;
+    interrupt.Cancel();
+});
+
+return await LoadRunnerApp.RunAsync(args, Console.Out, Console.Error, interrupt.Token);

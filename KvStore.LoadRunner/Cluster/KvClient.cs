@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using KvStore.LoadRunner.Diagnostics;
+
+namespace KvStore.LoadRunner.Cluster;
+
+/// <summary>The node API calls the load runner makes, each one a client span.</summary>
+internal sealed class KvClient(HttpClient http, Uri leader)
+{
+    private const string ProblemMediaType = "application/problem+json";
+
+    // Write URIs are built once: at tens of thousands of writes a second, formatting them per request shows up.
+    private readonly Uri[] _writeUris = Enumerable.Range(0, 17).Select(q => new Uri(leader, $"/write?quorum={q}")).ToArray();
+
+    public Uri Leader => leader;
+
+    public TimeSpan Timeout => http.Timeout;
+
+    /// <summary>
+    /// One <c>POST /write</c>. Failures the node or the network report come back as a <see cref="WriteResult"/> with
+    /// a code; only cancellation by <paramref name="cancellationToken"/> throws.
+    /// </summary>
+    public async Task<WriteResult> WriteAsync(string key, string value, int quorum, CancellationToken cancellationToken)
+    {
+        using var activity = LoadRunnerTelemetry.Source.StartActivity("kvstore.write", ActivityKind.Client);
+        activity?.SetTag("kvstore.key", key);
+        activity?.SetTag("kvstore.quorum", quorum);
+
+        var result = await SendWriteAsync(key, value, quorum, cancellationToken);
+        if (result.Succeeded)
+        {
+            activity?.SetTag("kvstore.version", result.Version);
+        }
+        else
+        {
+            activity?.SetTag("error.type", result.ErrorCode);
+            activity?.SetStatus(ActivityStatusCode.Error, result.ErrorCode);
+        }
+
+        return result;
+    }
+
+    /// <summary><c>GET /cluster</c> on the leader; throws <see cref="ClusterUnreachableException"/> when that fails.</summary>
+    public async Task<ClusterAnswer> GetClusterAsync(CancellationToken cancellationToken)
+    {
+        using var activity = LoadRunnerTelemetry.Source.StartActivity("kvstore.cluster", ActivityKind.Client);
+        var uri = new Uri(leader, "/cluster");
+        try
+        {
+            using var response = await http.GetAsync(uri, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.MisdirectedRequest)
+            {
+                var problem = await ReadProblemAsync(response, cancellationToken);
+                var hint = problem?.Leader is { Length: > 0 } other ? $"; it names {other} as the leader" : "";
+                throw new ClusterUnreachableException($"{leader} is a follower, not the leader{hint}. Point --leader at the leader.");
+            }
+
+            if (!response.IsSuccessStatusCode)
+                throw new ClusterUnreachableException($"{leader} answered GET /cluster with HTTP {(int)response.StatusCode}; is it a KvStore leader?");
+
+            return await response.Content.ReadFromJsonAsync(WireJsonContext.Default.ClusterAnswer, cancellationToken)
+                ?? throw new ClusterUnreachableException($"{leader} answered GET /cluster with an empty body.");
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException || IsTimeout(e, cancellationToken))
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            var reason = IsTimeout(e, cancellationToken) ? $"no answer within {http.Timeout.TotalSeconds:0.#} s" : e.Message;
+            throw new ClusterUnreachableException($"Cannot reach the KvStore leader at {leader}: {reason}", e);
+        }
+    }
+
+    /// <summary><c>GET /data</c> on any node; network failures and timeouts throw for the caller to report.</summary>
+    public async Task<DataSnapshot> GetDataAsync(Uri node, CancellationToken cancellationToken)
+    {
+        using var activity = LoadRunnerTelemetry.Source.StartActivity("kvstore.data", ActivityKind.Client);
+        activity?.SetTag("server.address", node.Authority);
+        using var response = await http.GetAsync(new Uri(node, "/data"), cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync(WireJsonContext.Default.DataSnapshot, cancellationToken)
+            ?? throw new InvalidDataException($"{node} answered GET /data with an empty body.");
+    }
+
+    /// <summary>True when an exception is HttpClient's own timeout rather than the caller's cancellation.</summary>
+    public static bool IsTimeout(Exception e, CancellationToken cancellationToken) =>
+        e is TaskCanceledException && !cancellationToken.IsCancellationRequested;
+
+    private async Task<WriteResult> SendWriteAsync(string key, string value, int quorum, CancellationToken cancellationToken)
+    {
+        var uri = quorum >= 0 && quorum < _writeUris.Length ? _writeUris[quorum] : new Uri(leader, $"/write?quorum={quorum}");
+        try
+        {
+            using var content = JsonContent.Create(new WriteRequest(key, value), WireJsonContext.Default.WriteRequest);
+            using var response = await http.PostAsync(uri, content, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                var answer = await response.Content.ReadFromJsonAsync(WireJsonContext.Default.WriteAnswer, cancellationToken);
+                return answer is null ? WriteResult.Failed("empty_response") : WriteResult.Committed(answer.Version);
+            }
+
+            var problem = await ReadProblemAsync(response, cancellationToken);
+            return WriteResult.Failed(problem?.Code ?? $"http_{(int)response.StatusCode}");
+        }
+        catch (HttpRequestException e)
+        {
+            return WriteResult.Failed(TransportErrorCode(e));
+        }
+        catch (TaskCanceledException e) when (IsTimeout(e, cancellationToken))
+        {
+            return WriteResult.Failed("timeout");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return WriteResult.Failed("invalid_response");
+        }
+    }
+
+    private static async Task<ProblemAnswer?> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentType?.MediaType is not ProblemMediaType)
+            return null;
+        try
+        {
+            return await response.Content.ReadFromJsonAsync(WireJsonContext.Default.ProblemAnswer, cancellationToken);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary><c>connection_error</c>, <c>name_resolution_error</c>, …: the same snake_case style as the node's codes.</summary>
+    private static string TransportErrorCode(HttpRequestException e)
+    {
+        var name = e.HttpRequestError.ToString();
+        var code = new System.Text.StringBuilder(name.Length + 8);
+        foreach (var c in name)
+        {
+            if (char.IsUpper(c) && code.Length > 0)
+                code.Append('_');
+            code.Append(char.ToLowerInvariant(c));
+        }
+
+        return code.ToString();
+    }
+}

@@ -1,0 +1,22 @@
+using System.Text.Json;
+
+namespace KvStore.LoadRunner.Cluster;
+
+// The node's HTTP contract as the load runner reads it (KvStore.Node/Api/Contracts.cs). Declared here rather than
+// shared so the load runner keeps working against any node that speaks the documented JSON, e.g. over Compose.
+
+internal sealed record WriteRequest(string Key, string Value);
+
+internal sealed record WriteAnswer(string Key, long Version, int Quorum, int Acks);
+
+/// <summary>An application/problem+json answer; <see cref="Code"/> is the node's stable error code.</summary>
+internal sealed record ProblemAnswer(string? Title, int? Status, string? Detail, string? Code, string? Leader);
+
+internal sealed record DataItem(JsonElement Value, long Version);
+
+/// <summary>A node's whole state as of <see cref="AppliedIndex"/>.</summary>
+internal sealed record DataSnapshot(string Node, string Role, long AppliedIndex, Dictionary<string, DataItem> Data);
+
+internal sealed record FollowerStatus(string Name, string Url, long AckedIndex, long Lag, string State);
+
+internal sealed record ClusterAnswer(string Leader, long LastIndex, int WriteQuorum, List<FollowerStatus> Followers);

@@ -1,0 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace KvStore.LoadRunner.Cluster;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(WriteRequest))]
+[JsonSerializable(typeof(WriteAnswer))]
+[JsonSerializable(typeof(ProblemAnswer))]
+[JsonSerializable(typeof(DataSnapshot))]
+[JsonSerializable(typeof(ClusterAnswer))]
+internal sealed partial class WireJsonContext : JsonSerializerContext;

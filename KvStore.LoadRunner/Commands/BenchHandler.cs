@@ -1,0 +1,65 @@
+using System.Text.Json;
+using KvStore.LoadRunner.Load;
+using KvStore.LoadRunner.Measurement;
+using KvStore.LoadRunner.Reporting;
+using Spectre.Console;
+
+namespace KvStore.LoadRunner.Commands;
+
+/// <summary>Runs <c>bench</c>: the load, the progress display each second, the summary and <c>bench.json</c>.</summary>
+internal static class BenchHandler
+{
+    public static async Task<int> RunAsync(CommandContext context, BenchOptions options, CancellationToken cancellationToken)
+    {
+        using var connection = await ClusterConnection.OpenAsync(context, options.Leader, options.Clients, options.RequestTimeout, cancellationToken);
+        connection.EnsureQuorumPossible(options.Quorum, "--quorum");
+        var plan = new BenchPlan(options.Clients, options.Quorum, options.Duration, options.Rate, new KeySpace("bench", options.Keys));
+        context.Console.WriteLine($"bench {connection.Leader}: {connection.Topology.Followers.Count} followers, {plan.Clients} clients, " +
+            $"quorum {plan.Quorum}, {Format.Seconds(plan.Duration.TotalSeconds)} s, " +
+            (plan.Rate is { } rate ? $"open loop at {Format.Rate(rate)} req/s" : "closed loop"));
+
+        if (options.Warmup > TimeSpan.Zero)
+        {
+            var warm = await new BenchRun(connection.Client, plan with { Duration = options.Warmup }).RunAsync(cancellationToken);
+            cancellationToken.ThrowIfCancellationRequested();
+            context.Console.WriteLine($"warm-up: {Format.Count(warm.Totals.Succeeded + warm.Totals.Failed)} writes in " +
+                $"{Format.Seconds(options.Warmup.TotalSeconds)} s, not measured");
+        }
+
+        var run = new BenchRun(connection.Client, plan);
+        var running = run.RunAsync(cancellationToken);
+        await BenchProgressDisplay.WatchAsync(context, run, plan.Duration, running);
+        var outcome = await running;
+
+        var report = ToReport(connection.Leader, plan, outcome);
+        BenchConsole.PrintSummary(context.Console, report);
+        var path = await ReportFiles.WriteAsync(options.Out, "bench.json", JsonSerializer.Serialize(report, ReportJsonContext.Default.BenchReport));
+        context.Console.WriteLine($"wrote {path}");
+
+        if (outcome.Interrupted)
+            return ExitCodes.Interrupted;
+        return outcome.Totals.Failed == 0 ? ExitCodes.Success : ExitCodes.Findings;
+    }
+
+    private static BenchReport ToReport(Uri leader, BenchPlan plan, BenchOutcome outcome)
+    {
+        var totals = outcome.Totals;
+        var seconds = outcome.Elapsed.TotalSeconds;
+        return new BenchReport(
+            Leader: leader.ToString(),
+            Mode: plan.IsOpenLoop ? "open" : "closed",
+            Clients: plan.Clients,
+            Quorum: plan.Quorum,
+            DurationSeconds: Math.Round(seconds, 3),
+            TargetRate: plan.Rate,
+            ScheduledRequests: outcome.ScheduledRequests,
+            Requests: totals.Succeeded + totals.Failed,
+            Succeeded: totals.Succeeded,
+            Errors: totals.Failed,
+            OpsPerSec: seconds > 0 ? Math.Round(totals.Succeeded / seconds, 1) : 0,
+            Latency: LatencySummary.From(totals.Latency),
+            ServiceTime: LatencySummary.From(totals.ServiceTime),
+            ErrorsByCode: totals.Errors.ToSorted(),
+            Interrupted: outcome.Interrupted);
+    }
+}

@@ -1,0 +1,21 @@
+using System.Text;
+
+namespace KvStore.LoadRunner.Reporting;
+
+internal static class ReportFiles
+{
+    /// <summary>
+    /// Writes through a temporary file and a rename, so a dashboard or script reading the result never sees half a
+    /// file, and an interrupted run leaves the previous result intact.
+    /// </summary>
+    public static async Task<string> WriteAsync(DirectoryInfo directory, string name, string content)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        directory.Create();
+        var path = Path.Combine(directory.FullName, name);
+        var temporary = path + ".tmp";
+        await File.WriteAllTextAsync(temporary, content, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        File.Move(temporary, path, overwrite: true);
+        return path;
+    }
+}

@@ -1,0 +1,70 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Xml.Linq;
+using KvStore.LoadRunner;
+
+namespace KvStore.Tests.LoadRunner;
+
+[Collection(LoadClusterGroup.Name)]
+public sealed class SweepTests(LoadCluster fixture)
+{
+    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
+
+    [Fact]
+    public async Task Sweep_measures_five_quorums_above_the_lag_floor_and_writes_json_markdown_and_svg()
+    {
+        using var dir = new TempDirectory();
+
+        var result = await LoadRunnerCli.RunAsync(
+            "sweep", "--leader", fixture.Cluster.LeaderUrl,
+            "--min-delay", Invariant(LoadCluster.MinDelay), "--max-delay", Invariant(LoadCluster.MaxDelay), "--out", dir.Path);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(dir.File("sweep.json")));
+        var rows = json.RootElement.GetProperty("rows").EnumerateArray().ToArray();
+        Assert.Equal([1, 2, 3, 4, 5], rows.Select(r => r.GetProperty("quorum").GetInt32()));
+        foreach (var row in rows)
+        {
+            var quorum = row.GetProperty("quorum").GetInt32();
+            var mean = row.GetProperty("meanMs").GetDouble();
+            Assert.True(mean >= LoadCluster.FloorMs(quorum), $"quorum {quorum}: mean {mean} ms is below the lag floor {LoadCluster.FloorMs(quorum)} ms");
+            Assert.Equal(0, row.GetProperty("errors").GetInt64());
+            Assert.Equal(100, row.GetProperty("writes").GetInt64()); // the seeds' 10 clients × 10 writes
+            Assert.InRange(row.GetProperty("followersMatchingImmediately").GetInt32(), 0, 5);
+            Assert.True(row.GetProperty("consistentAfterSettle").GetBoolean());
+            Assert.True(row.GetProperty("opsPerSec").GetDouble() > 0);
+            var p50 = row.GetProperty("p50Ms").GetDouble();
+            var p95 = row.GetProperty("p95Ms").GetDouble();
+            var p99 = row.GetProperty("p99Ms").GetDouble();
+            Assert.True(p50 <= p95 && p95 <= p99 && p99 <= row.GetProperty("maxMs").GetDouble(), row.GetRawText());
+        }
+
+        var markdown = await File.ReadAllTextAsync(dir.File("sweep.md"));
+        for (var q = 1; q <= 5; q++)
+            Assert.Contains($"\n| {q} | ", markdown, StringComparison.Ordinal);
+
+        var svg = XDocument.Parse(await File.ReadAllTextAsync(dir.File("sweep.svg")));
+        Assert.Equal(Svg + "svg", svg.Root!.Name);
+        foreach (var series in new[] { "mean", "p50", "p95", "p99" })
+        {
+            var points = svg.Descendants(Svg + "circle").Where(c => (string?)c.Attribute("class") == $"point series-{series}").ToArray();
+            Assert.Equal(["1", "2", "3", "4", "5"], points.Select(p => (string?)p.Attribute("data-quorum")));
+        }
+
+        var floor = svg.Descendants(Svg + "polyline").Single(p => (string?)p.Attribute("class") == "floor");
+        Assert.Equal(5, ((string)floor.Attribute("points")!).Split(' ').Length);
+        Assert.Contains("write latency against quorum", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_quorum_larger_than_the_cluster_is_a_usage_error()
+    {
+        var result = await LoadRunnerCli.RunAsync("sweep", "--leader", fixture.Cluster.LeaderUrl, "--quorums", "4-6");
+
+        Assert.True(result.ExitCode == ExitCodes.Usage, result.ToString());
+        Assert.Contains("quorum 6", result.Error, StringComparison.Ordinal);
+        Assert.Contains("5 follower(s)", result.Error, StringComparison.Ordinal);
+    }
+
+    private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
+}
