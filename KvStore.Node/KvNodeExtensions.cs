@@ -3,6 +3,7 @@ using KvStore.Node.Configuration;
 using KvStore.Node.Follower;
 using KvStore.Node.Leader;
 using KvStore.Node.Storage;
+using KvStore.Node.Storage.Durability;
 using KvStore.ServiceDefaults.ServiceDiscovery;
 using Microsoft.Extensions.Options;
 
@@ -28,9 +29,11 @@ public static class KvNodeExtensions
         services.AddSingleton(sp => new ReplicationSecret(sp.GetRequiredService<IOptions<NodeOptions>>().Value.ReplicationToken ?? ""));
 
         var role = builder.Configuration["ROLE"];
-        if (string.Equals(role, "leader", StringComparison.OrdinalIgnoreCase))
+        var isLeader = string.Equals(role, "leader", StringComparison.OrdinalIgnoreCase);
+        services.AddSingleton(sp => CreateLog(sp, isLeader));
+        services.AddHostedService<LogCompactor>();
+        if (isLeader)
         {
-            services.AddSingleton<IReplicationLog, InMemoryReplicationLog>();
             services.AddSingleton<FollowerDirectory>();
             services.AddSingleton(sp => new QuorumTracker(sp.GetRequiredService<FollowerDirectory>().Endpoints.Count));
             services.AddSingleton<ISimulatedLag, UniformLag>();
@@ -49,20 +52,43 @@ public static class KvNodeExtensions
     }
 
     /// <summary>
-    /// The configuration problems that stop this node, as one line naming what to set; null when it may start.
-    /// Checked before the host starts so the operator sees one line, not a stack trace.
+    /// What stops this node from starting, as one line: configuration to fix, or a data directory it cannot
+    /// trust. Null when it may start. Checked before the host starts (this also recovers DATA_DIR), so the
+    /// operator sees one line, not a stack trace.
     /// </summary>
-    public static string? ConfigurationError(this WebApplication app)
+    public static string? StartupError(this WebApplication app)
     {
         try
         {
             _ = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
+            _ = app.Services.GetRequiredService<IReplicationLog>();
             return null;
         }
         catch (OptionsValidationException e)
         {
             return "kvstore: cannot start: " + string.Join("; ", e.Failures);
         }
+        catch (Exception e) when (e is WalCorruptionException or IOException or UnauthorizedAccessException)
+        {
+            return "kvstore: cannot start: DATA_DIR: " + e.Message;
+        }
+    }
+
+    private static IReplicationLog CreateLog(IServiceProvider sp, bool isLeader)
+    {
+        var o = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
+        var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("KvStore.Node.Storage");
+
+        // Followers serve no log reads, so they keep none in memory; their durability is the WAL's.
+        var retain = isLeader ? o.LogRetain : 0;
+        if (string.IsNullOrWhiteSpace(o.DataDir))
+        {
+            StorageLog.InMemoryOnly(logger, o.EffectiveName);
+            return new InMemoryReplicationLog(retain, isLeader ? Guid.NewGuid() : Guid.Empty);
+        }
+
+        return WriteAheadLog.Open(o.DataDir, isLeader ? Guid.NewGuid() : null, sp.GetRequiredService<KeyValueState>(),
+            retain, o.SegmentBytes, o.FsyncPolicy, sp.GetRequiredService<TimeProvider>(), logger);
     }
 
     private static NodeContext CreateContext(IServiceProvider sp)

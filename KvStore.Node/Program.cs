@@ -7,7 +7,7 @@ builder.AddServiceDefaults();
 builder.AddKvNode();
 
 var app = builder.Build();
-if (app.ConfigurationError() is { } error)
+if (app.StartupError() is { } error)
 {
     Console.Error.WriteLine(error);
     return 2;

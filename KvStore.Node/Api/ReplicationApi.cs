@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
-using System.Text;
+using KvStore.Node.Follower;
 using KvStore.Node.Replication;
+using KvStore.Node.Storage.Durability;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -8,53 +8,33 @@ namespace KvStore.Node.Api;
 
 /// <summary>
 /// The internal API between leader and followers, kept apart from the client API. Only a caller holding
-/// REPLICATION_TOKEN can change a follower's data, and only through the leader's ordered log.
+/// REPLICATION_TOKEN can change a follower's data, and only through the leader's ordered log (or a
+/// snapshot of it). A message is decoded and checked whole before anything is applied.
 /// </summary>
 public static class ReplicationApi
 {
-    private const long MaxMessageBytes = 256L * 1024 * 1024;
+    private const long MaxMessageBytes = 1L << 30;
 
     public static IEndpointRouteBuilder MapReplicationApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("").WithTags("Replication (internal)").MapPost(ReplicationProtocol.Path, Replicate);
+        var replication = app.MapGroup("").WithTags("Replication (internal)");
+        replication.MapPost(ReplicationProtocol.Path, Replicate);
+        replication.MapPost(ReplicationProtocol.SnapshotPath, InstallSnapshot);
         return app;
     }
 
     public static async Task<Results<Ok<ReplicateResponse>, ProblemHttpResult>> Replicate(
         HttpContext http, NodeContext node, ReplicationSecret secret, CancellationToken cancellationToken)
     {
-        if (!secret.Matches(http.Request.Headers.Authorization.ToString()))
-        {
-            http.Response.Headers.WWWAuthenticate = "Bearer";
-            return Problems.Create(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized,
-                "Replication needs 'Authorization: Bearer <REPLICATION_TOKEN>'.");
-        }
+        var (applier, logId, refused) = Admit(http, node, secret, LogRecordCodec.ContentType);
+        if (refused is not null)
+            return refused;
 
-        if (node.Applier is not { } applier)
-        {
-            return Problems.Create(StatusCodes.Status403Forbidden, ErrorCodes.NotFollower,
-                $"{node.Name} is the leader; it does not accept replication.");
-        }
-
-        if (http.Request.ContentType != LogRecordCodec.ContentType)
-        {
-            return Problems.Create(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType,
-                $"Replication messages are {LogRecordCodec.ContentType}.");
-        }
-
-        if (!Guid.TryParse(http.Request.Headers[ReplicationProtocol.LogIdHeader], out var logId) || logId == Guid.Empty)
-            return Problems.BadRequest(ErrorCodes.MissingLogId, $"Replication messages carry the leader's {ReplicationProtocol.LogIdHeader}.");
-
-        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-            limit.MaxRequestBodySize = MaxMessageBytes;
-        using var body = new MemoryStream(http.Request.ContentLength is { } length and < MaxMessageBytes ? (int)length : 4096);
-        await http.Request.Body.CopyToAsync(body, cancellationToken);
-
-        // Decoded whole before anything is applied: a damaged message changes nothing.
-        if (LogRecordCodec.ReadAll(body.GetBuffer().AsSpan(0, (int)body.Length)) is not { } entries)
+        var body = await ReadBodyAsync(http, cancellationToken);
+        if (LogRecordCodec.ReadAll(body.Span) is not { } entries)
             return Problems.BadRequest(ErrorCodes.InvalidBatch, "The message is truncated or fails its checksum; nothing was applied.");
 
-        var (applied, gap) = await applier.ApplyAsync(logId, entries, cancellationToken);
+        var (applied, gap) = await applier!.ApplyAsync(logId, entries, cancellationToken);
         if (gap)
         {
             return Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.LogGap,
@@ -64,13 +44,65 @@ public static class ReplicationApi
 
         return TypedResults.Ok(new ReplicateResponse(node.Name, applied));
     }
-}
 
-/// <summary>REPLICATION_TOKEN, compared in constant time.</summary>
-public sealed class ReplicationSecret(string token)
-{
-    private readonly byte[] _expected = Encoding.UTF8.GetBytes("Bearer " + token);
+    public static async Task<Results<Ok<ReplicateResponse>, ProblemHttpResult>> InstallSnapshot(
+        HttpContext http, NodeContext node, ReplicationSecret secret, CancellationToken cancellationToken)
+    {
+        var (applier, logId, refused) = Admit(http, node, secret, SnapshotFile.ContentType);
+        if (refused is not null)
+            return refused;
 
-    public bool Matches(string authorization) =>
-        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(authorization), _expected);
+        var body = await ReadBodyAsync(http, cancellationToken);
+        Storage.StateSnapshot snapshot;
+        try
+        {
+            (var snapshotLogId, snapshot) = SnapshotFile.Read(body.Span, "snapshot message");
+            if (snapshotLogId != logId)
+                return Problems.BadRequest(ErrorCodes.InvalidBatch, "The snapshot belongs to another log history than its header says.");
+        }
+        catch (WalCorruptionException e)
+        {
+            return Problems.BadRequest(ErrorCodes.InvalidBatch, e.Message + " Nothing was applied.");
+        }
+
+        var applied = await applier!.InstallSnapshotAsync(logId, snapshot, cancellationToken);
+        return TypedResults.Ok(new ReplicateResponse(node.Name, applied));
+    }
+
+    private static (ReplicaApplier? Applier, Guid LogId, ProblemHttpResult? Refused) Admit(
+        HttpContext http, NodeContext node, ReplicationSecret secret, string contentType)
+    {
+        if (!secret.Matches(http.Request.Headers.Authorization.ToString()))
+        {
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return (null, default, Problems.Create(StatusCodes.Status401Unauthorized, ErrorCodes.Unauthorized,
+                "Replication needs 'Authorization: Bearer <REPLICATION_TOKEN>'."));
+        }
+
+        if (node.Applier is not { } applier)
+        {
+            return (null, default, Problems.Create(StatusCodes.Status403Forbidden, ErrorCodes.NotFollower,
+                $"{node.Name} is the leader; it does not accept replication."));
+        }
+
+        if (http.Request.ContentType != contentType)
+        {
+            return (null, default, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType,
+                $"This replication call takes {contentType}."));
+        }
+
+        if (!Guid.TryParse(http.Request.Headers[ReplicationProtocol.LogIdHeader], out var logId) || logId == Guid.Empty)
+            return (null, default, Problems.BadRequest(ErrorCodes.MissingLogId, $"Replication messages carry the leader's {ReplicationProtocol.LogIdHeader}."));
+
+        return (applier, logId, null);
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext http, CancellationToken cancellationToken)
+    {
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            limit.MaxRequestBodySize = MaxMessageBytes;
+        using var body = new MemoryStream(http.Request.ContentLength is { } length and < MaxMessageBytes ? (int)length : 4096);
+        await http.Request.Body.CopyToAsync(body, cancellationToken);
+        return body.GetBuffer().AsMemory(0, (int)body.Length);
+    }
 }

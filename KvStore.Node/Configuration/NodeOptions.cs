@@ -41,6 +41,21 @@ public sealed class NodeOptions
     [ConfigurationKeyName("DATA_DIR")]
     public string? DataDir { get; set; }
 
+    /// <summary>always (default) | an interval such as 100ms | never: see <see cref="Storage.Durability.FsyncPolicy"/>.</summary>
+    [ConfigurationKeyName("FSYNC")]
+    public string? Fsync { get; set; }
+
+    /// <summary>Log entries the leader keeps for catching followers up; a follower further behind gets a snapshot.</summary>
+    [ConfigurationKeyName("LOG_RETAIN")]
+    public long LogRetain { get; set; } = 100_000;
+
+    /// <summary>With DATA_DIR: write a snapshot (and drop the log before it) every this many entries.</summary>
+    [ConfigurationKeyName("SNAPSHOT_EVERY")]
+    public long SnapshotEvery { get; set; } = 100_000;
+
+    [ConfigurationKeyName("SEGMENT_BYTES")]
+    public long SegmentBytes { get; set; } = 64L * 1024 * 1024;
+
     [ConfigurationKeyName("MAX_VALUE_BYTES")]
     public int MaxValueBytes { get; set; } = 1024 * 1024;
 
@@ -54,6 +69,9 @@ public sealed class NodeOptions
 
     [ConfigurationKeyName("REPLICATION_PIPELINE")]
     public int ReplicationPipeline { get; set; } = 4;
+
+    public Storage.Durability.FsyncPolicy FsyncPolicy =>
+        Storage.Durability.FsyncPolicy.TryParse(Fsync, out var policy) ? policy : Storage.Durability.FsyncPolicy.Always;
 
     public NodeRole ParsedRole => Enum.Parse<NodeRole>(Role!, ignoreCase: true);
 

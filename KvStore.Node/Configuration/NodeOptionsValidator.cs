@@ -27,6 +27,10 @@ public sealed class NodeOptionsValidator(ServiceEndpointResolver resolver) : IVa
             failures.Add($"READ_WAIT_TIMEOUT must not be negative (got {o.ReadWaitTimeout})");
         if (o.MaxValueBytes <= 0)
             failures.Add($"MAX_VALUE_BYTES must be positive (got {o.MaxValueBytes})");
+        if (!Storage.Durability.FsyncPolicy.TryParse(o.Fsync, out _))
+            failures.Add($"FSYNC must be 'always', 'never' or an interval such as 100ms (got '{o.Fsync}')");
+        if (o.LogRetain < 1 || o.SnapshotEvery < 1 || o.SegmentBytes < 4096)
+            failures.Add("LOG_RETAIN and SNAPSHOT_EVERY must be positive and SEGMENT_BYTES at least 4096");
         if (o.ReplicationBatch <= 0 || o.ReplicationPipeline <= 0)
             failures.Add("REPLICATION_BATCH and REPLICATION_PIPELINE must be positive");
 

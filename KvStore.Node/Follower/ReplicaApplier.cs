@@ -3,49 +3,108 @@ using KvStore.Node.Storage;
 namespace KvStore.Node.Follower;
 
 /// <summary>
-/// Applies the leader's replication messages on a follower. Invariant: entries are applied strictly in
-/// index order. Messages are pipelined and each pays its own lag, so one may overtake its predecessor:
-/// it waits (briefly) for the predecessor instead of leaving a gap; if that never comes, the leader is
-/// told where this replica stands and restarts the stream from there.
+/// Applies the leader's replication messages on a follower. Invariants: entries are appended to this node's
+/// log and applied strictly in index order; an index is acknowledged only once it is durable here.
+/// Messages are pipelined and each pays its own lag, so one may overtake its predecessor: it waits
+/// (briefly) for the predecessor instead of leaving a gap; if that never comes, the leader is told where
+/// this replica stands and restarts the stream from there.
 /// </summary>
-public sealed partial class ReplicaApplier(KeyValueState state, ILogger<ReplicaApplier> logger)
+public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog log, ILogger<ReplicaApplier> logger) : IDisposable
 {
     /// <summary>How long a message that overtook its predecessor waits for it.</summary>
     public static readonly TimeSpan ReorderWait = TimeSpan.FromMilliseconds(100);
 
-    private readonly Lock _historyGate = new();
-    private Guid _logId;
+    // Serializes appends, history changes and snapshot installs: the log takes one writer at a time.
+    private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <summary>Applies <paramref name="entries"/>; returns the applied index and whether the message left a gap.</summary>
+    /// <summary>Appends and applies <paramref name="entries"/>; returns the durable applied index and whether the message left a gap.</summary>
     public async Task<(long AppliedIndex, bool Gap)> ApplyAsync(Guid logId, List<LogEntry> entries, CancellationToken cancellationToken)
     {
-        lock (_historyGate)
-        {
-            if (logId != _logId)
-            {
-                // A different history (a leader restarted without its data): keeping our state would let
-                // equal indices name different writes. Start over; the leader streams its log from the top.
-                if (_logId != Guid.Empty || state.AppliedIndex > 0)
-                    LogHistoryChanged(logger, _logId, logId, state.AppliedIndex);
-                state.Reset();
-                _logId = logId;
-            }
-        }
+        if (logId != log.LogId)
+            await FollowHistoryAsync(logId, cancellationToken);
 
         if (entries.Count == 0)
-            return (state.AppliedIndex, false);
+            return (log.DurableIndex, false);
 
         var first = entries[0].Index;
         if (first > state.AppliedIndex + 1 &&
             !await state.WaitForAppliedAsync(first - 1, ReorderWait, cancellationToken))
         {
-            return (state.AppliedIndex, true);
+            return (log.DurableIndex, true);
         }
 
-        var applied = state.ApplyInOrder(entries);
+        long applied;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (logId != log.LogId)
+                return (log.DurableIndex, true);
+
+            var next = new List<LogEntry>(entries.Count);
+            foreach (var entry in entries)
+            {
+                if (entry.Index <= state.AppliedIndex + next.Count)
+                    continue;
+                if (entry.Index != state.AppliedIndex + next.Count + 1)
+                    break;
+                log.Append(entry);
+                next.Add(entry);
+            }
+
+            applied = state.ApplyInOrder(next);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        await log.WaitDurableAsync(applied, cancellationToken);
         return (applied, applied < entries[^1].Index);
     }
 
+    /// <summary>Replaces this replica's state with the leader's snapshot; the stream resumes after it.</summary>
+    public async Task<long> InstallSnapshotAsync(Guid logId, StateSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            LogInstallingSnapshot(logger, snapshot.AppliedIndex, snapshot.Items.Length, state.AppliedIndex);
+            await log.ResetAsync(logId, snapshot, cancellationToken);
+            state.Restore(snapshot);
+            return snapshot.AppliedIndex;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task FollowHistoryAsync(Guid logId, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (logId == log.LogId)
+                return;
+
+            // A different history (a leader restarted without its data): keeping our state would let equal
+            // indices name different writes. Start over; the leader streams its log from the top.
+            if (log.LogId != Guid.Empty || state.AppliedIndex > 0)
+                LogHistoryChanged(logger, log.LogId, logId, state.AppliedIndex);
+            await log.ResetAsync(logId, StateSnapshot.Empty, cancellationToken);
+            state.Restore(StateSnapshot.Empty);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose() => _gate.Dispose();
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Leader log changed from {OldLogId} to {NewLogId}; dropping {AppliedIndex} entries of the old history")]
     private static partial void LogHistoryChanged(ILogger logger, Guid oldLogId, Guid newLogId, long appliedIndex);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Installing the leader's snapshot at index {Index} ({Keys} keys); this replica was at {AppliedIndex}")]
+    private static partial void LogInstallingSnapshot(ILogger logger, long index, int keys, long appliedIndex);
 }

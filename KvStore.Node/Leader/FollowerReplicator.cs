@@ -1,10 +1,7 @@
 using System.Buffers;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using KvStore.Node.Api;
 using KvStore.Node.Replication;
 using KvStore.Node.Storage;
+using KvStore.Node.Threading;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -12,107 +9,68 @@ using Polly.Timeout;
 namespace KvStore.Node.Leader;
 
 /// <summary>
-/// Ships the leader's log to one follower as one ordered stream: batches of consecutive entries, several
-/// messages in flight, each preceded by its own simulated lag. Invariants: entries leave in index order;
-/// the follower applies them in index order (it briefly waits for a predecessor that is still in flight);
-/// after a gap or a failure the stream restarts from the follower's own applied index. A slow or dead
-/// follower only ever delays its own stream, never the write path or the other followers.
+/// Ships the leader's log to one follower as one ordered stream: batches of consecutive durable entries,
+/// several messages in flight, each preceded by its own simulated lag. Invariants: entries leave in index
+/// order; the follower applies them in index order (it briefly waits for a predecessor still in flight);
+/// the stream starts from the follower's own applied index (asked with an empty probe), restarts from it
+/// after a gap or failure, and falls back to a snapshot when the leader no longer holds the entries the
+/// follower needs. A slow or dead follower only ever delays its own stream.
 /// </summary>
 internal sealed partial class FollowerReplicator : IAsyncDisposable
 {
     // Longer than lag + the follower's reorder wait + applying a full batch; shorter than any sane quorum timeout.
     private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan SnapshotAttemptTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan LaggingAfter = TimeSpan.FromSeconds(1);
+    private const int MaxMessageBytes = 4 * 1024 * 1024;
+    private const long Unknown = -1;
+    private const long NoReset = long.MinValue;
 
     private readonly int _slot;
     private readonly FollowerEndpoint _endpoint;
     private readonly IReplicationLog _log;
+    private readonly KeyValueState _state;
     private readonly QuorumTracker _quorum;
-    private readonly ISimulatedLag _lag;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly HttpClient _http;
-    private readonly Uri _replicateUri;
-    private readonly string _token;
+    private readonly FollowerClient _client;
     private readonly int _batchSize;
     private readonly int _pipelineDepth;
-    private readonly ResiliencePipeline _resilience;
+    private readonly ResiliencePipeline _messages;
+    private readonly ResiliencePipeline _snapshots;
     private readonly AsyncSignal _wake = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
 
     private int _inFlight;
     private int _disposed;
-    private long _resetTo = -1;
+    private long _resetTo = NoReset;
     private volatile bool _failing;
     private string? _lastError;
     private long _lastAckLatencyTicks = -1;
     private long _lastProgressTimestamp;
 
-    public FollowerReplicator(
-        int slot,
-        FollowerEndpoint endpoint,
-        string token,
-        int batchSize,
-        int pipelineDepth,
-        IReplicationLog log,
-        QuorumTracker quorum,
-        ISimulatedLag lag,
-        TimeProvider time,
-        ILogger logger)
+    public FollowerReplicator(int slot, FollowerEndpoint endpoint, FollowerClient client, ReplicationSettings settings,
+        IReplicationLog log, KeyValueState state, QuorumTracker quorum, TimeProvider time, ILogger logger)
     {
         _slot = slot;
         _endpoint = endpoint;
-        _token = token;
-        _batchSize = batchSize;
-        _pipelineDepth = pipelineDepth;
+        _client = client;
+        _batchSize = settings.BatchSize;
+        _pipelineDepth = settings.PipelineDepth;
         _log = log;
+        _state = state;
         _quorum = quorum;
-        _lag = lag;
         _time = time;
         _logger = logger;
-        _replicateUri = new Uri(endpoint.Url, ReplicationProtocol.Path);
         _lastProgressTimestamp = time.GetTimestamp();
-
-        // One long-lived keep-alive connection per in-flight message; no proxy between replicas.
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            MaxConnectionsPerServer = pipelineDepth,
-            PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
-            ConnectTimeout = TimeSpan.FromSeconds(1),
-        })
-        { Timeout = Timeout.InfiniteTimeSpan };
-
-        _resilience = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                // Retry forever: an entry must reach every follower eventually; backoff keeps a dead one cheap.
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = TimeSpan.FromMilliseconds(20),
-                MaxDelay = TimeSpan.FromSeconds(2),
-                ShouldHandle = new PredicateBuilder()
-                    .Handle<HttpRequestException>()
-                    .Handle<TimeoutRejectedException>()
-                    .Handle<ReplicationRejectedException>()
-                    .Handle<System.Text.Json.JsonException>(),
-                OnRetry = args =>
-                {
-                    OnFailure(args.Outcome.Exception);
-                    return default;
-                },
-            })
-            .AddTimeout(AttemptTimeout)
-            .Build();
+        _messages = Resilience(AttemptTimeout);
+        _snapshots = Resilience(SnapshotAttemptTimeout);
     }
-
-    public string Name => _endpoint.Name;
 
     public void Start() => _loop = Task.Run(() => RunAsync(_stopping.Token));
 
-    /// <summary>New entries were appended.</summary>
+    /// <summary>New durable entries are in the log.</summary>
     public void Notify() => _wake.Set();
 
     public FollowerStatus Status(long lastIndex)
@@ -138,67 +96,107 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     {
         var buffer = new LogEntry[_batchSize];
         var generation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        long nextIndex = 1;
+        var nextIndex = Unknown;
         while (!stopping.IsCancellationRequested)
         {
-            var resetTo = Interlocked.Exchange(ref _resetTo, -1);
-            if (resetTo >= 0)
-            {
-                // Messages of the old stream are abandoned: the follower told us where it really is.
-                await generation.CancelAsync();
-                generation.Dispose();
-                generation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                nextIndex = resetTo + 1;
-            }
-
-            while (Volatile.Read(ref _inFlight) < _pipelineDepth && nextIndex <= _log.LastIndex)
-            {
-                var count = _log.Read(nextIndex, buffer);
-                var body = Encode(buffer.AsSpan(0, count));
-                nextIndex += count;
-                Interlocked.Increment(ref _inFlight);
-                _ = SendAsync(body, generation.Token);
-            }
-
             try
             {
+                var resetTo = Interlocked.Exchange(ref _resetTo, NoReset);
+                if (resetTo != NoReset)
+                {
+                    // Messages of the old stream are abandoned: the follower told us where it really is.
+                    await generation.CancelAsync();
+                    generation.Dispose();
+                    generation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                    nextIndex = resetTo == Unknown ? Unknown : resetTo + 1;
+                }
+
+                if (nextIndex == Unknown)
+                    nextIndex = await ProbeAsync(generation.Token) + 1;
+                if (nextIndex < _log.FirstIndex || nextIndex > _log.LastIndex + 1)
+                    nextIndex = await InstallSnapshotAsync(generation.Token) + 1;
+
+                while (Volatile.Read(ref _inFlight) < _pipelineDepth && nextIndex <= _log.DurableIndex)
+                {
+                    var (body, count) = Encode(buffer.AsSpan(0, _log.Read(nextIndex, buffer)));
+                    nextIndex += count;
+                    Interlocked.Increment(ref _inFlight);
+                    _ = SendAsync(body, generation.Token);
+                }
+
                 await _wake.WaitAsync(stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
             }
             catch (OperationCanceledException)
             {
-                break;
+                // A reset cancelled the probe or snapshot of the old stream; the next turn applies it.
+            }
+            catch (ArgumentOutOfRangeException)
+            {
+                // The entries were released while we read them: catch up by snapshot instead.
+                nextIndex = 0;
             }
         }
 
         generation.Dispose();
     }
 
-    private static byte[] Encode(ReadOnlySpan<LogEntry> entries)
+    /// <summary>Encodes up to <see cref="MaxMessageBytes"/> (at least one entry); returns the bytes and how many entries they hold.</summary>
+    private static (byte[] Body, int Count) Encode(ReadOnlySpan<LogEntry> entries)
     {
-        var writer = new ArrayBufferWriter<byte>(entries.Length * 64);
-        foreach (var entry in entries)
-            LogRecordCodec.Write(writer, entry);
-        return writer.WrittenSpan.ToArray();
+        var writer = new ArrayBufferWriter<byte>(Math.Min(entries.Length * 64, MaxMessageBytes));
+        var count = 0;
+        while (count < entries.Length && (count == 0 || writer.WrittenCount < MaxMessageBytes))
+            LogRecordCodec.Write(writer, entries[count++]);
+        return (writer.WrittenSpan.ToArray(), count);
+    }
+
+    private async Task<long> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var ack = await _messages.ExecuteAsync(
+            static (self, token) => new ValueTask<Acknowledgement>(self._client.SendEntriesAsync(self._log.LogId, [], token)),
+            this, cancellationToken);
+        OnAcknowledged(ack with { Gap = false }, replicaLostState: true);
+        return ack.AppliedIndex;
+    }
+
+    private async Task<long> InstallSnapshotAsync(CancellationToken cancellationToken)
+    {
+        // The snapshot may include entries applied but not yet durable here; it must not leave before they are.
+        var snapshot = _state.Snapshot();
+        await _log.WaitDurableAsync(snapshot.AppliedIndex, cancellationToken);
+        LogSendingSnapshot(_logger, _endpoint.Name, snapshot.AppliedIndex, snapshot.Items.Length);
+
+        var ack = await _snapshots.ExecuteAsync(
+            static (state, token) => new ValueTask<Acknowledgement>(state.self._client.SendSnapshotAsync(state.self._log.LogId, state.snapshot, token)),
+            (self: this, snapshot), cancellationToken);
+        OnAcknowledged(ack with { Gap = false }, replicaLostState: true);
+        return ack.AppliedIndex;
     }
 
     private async Task SendAsync(byte[] body, CancellationToken generation)
     {
         try
         {
-            var ack = await _resilience.ExecuteAsync(
-                static (state, token) => state.self.PostOnceAsync(state.body, token),
+            var ack = await _messages.ExecuteAsync(
+                static (state, token) => new ValueTask<Acknowledgement>(state.self._client.SendEntriesAsync(state.self._log.LogId, state.body, token)),
                 (self: this, body),
                 generation);
-            OnAcknowledged(ack, generation);
+
+            // A gap answer carries the follower's true position, lower than we thought if it lost its state.
+            OnAcknowledged(ack, replicaLostState: ack.Gap);
+            if (ack.Gap && !generation.IsCancellationRequested)
+            {
+                LogCatchingUp(_logger, _endpoint.Name, ack.AppliedIndex);
+                RequestReset(ack.AppliedIndex);
+            }
         }
         catch (OperationCanceledException) when (generation.IsCancellationRequested)
         {
             // The stream was restarted or the leader is stopping; the entries are resent or moot.
-        }
-        catch (Exception e)
-        {
-            OnFailure(e);
-            RequestReset(_quorum.AckedBy(_slot));
         }
         finally
         {
@@ -207,30 +205,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         }
     }
 
-    private async ValueTask<Acknowledgement> PostOnceAsync(byte[] body, CancellationToken cancellationToken)
-    {
-        var started = _time.GetTimestamp();
-        await _lag.DelayAsync(_lag.Draw(), cancellationToken);
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, _replicateUri);
-        request.Content = new ByteArrayContent(body);
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(LogRecordCodec.ContentType);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
-        request.Headers.Add(ReplicationProtocol.LogIdHeader, _log.LogId.ToString());
-
-        using var response = await _http.SendAsync(request, cancellationToken);
-        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Conflict))
-        {
-            var detail = await response.Content.ReadAsStringAsync(cancellationToken);
-            throw new ReplicationRejectedException(response.StatusCode, detail.Length > 200 ? detail[..200] : detail);
-        }
-
-        var reply = await response.Content.ReadFromJsonAsync(KvJsonContext.Default.ReplicateResponse, cancellationToken)
-            ?? throw new System.Text.Json.JsonException("empty replicate response");
-        return new Acknowledgement(reply.AppliedIndex, response.StatusCode == HttpStatusCode.Conflict, _time.GetElapsedTime(started));
-    }
-
-    private void OnAcknowledged(Acknowledgement ack, CancellationToken generation)
+    private void OnAcknowledged(Acknowledgement ack, bool replicaLostState)
     {
         if (_failing)
         {
@@ -240,14 +215,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
 
         Interlocked.Exchange(ref _lastAckLatencyTicks, ack.Latency.Ticks);
         Interlocked.Exchange(ref _lastProgressTimestamp, _time.GetTimestamp());
-
-        // A gap answer carries the follower's true position, lower than we thought if it lost its state.
-        _quorum.Acknowledge(_slot, ack.AppliedIndex, replicaLostState: ack.Gap);
-        if (ack.Gap && !generation.IsCancellationRequested)
-        {
-            LogCatchingUp(_logger, _endpoint.Name, ack.AppliedIndex);
-            RequestReset(ack.AppliedIndex);
-        }
+        _quorum.Acknowledge(_slot, ack.AppliedIndex, replicaLostState);
     }
 
     private void OnFailure(Exception? error)
@@ -266,6 +234,29 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         _wake.Set();
     }
 
+    private ResiliencePipeline Resilience(TimeSpan attemptTimeout) => new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            // Retry forever: an entry must reach every follower eventually; backoff keeps a dead one cheap.
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = TimeSpan.FromMilliseconds(20),
+            MaxDelay = TimeSpan.FromSeconds(2),
+            ShouldHandle = new PredicateBuilder()
+                .Handle<HttpRequestException>()
+                .Handle<TimeoutRejectedException>()
+                .Handle<ReplicationRejectedException>()
+                .Handle<System.Text.Json.JsonException>(),
+            OnRetry = args =>
+            {
+                OnFailure(args.Outcome.Exception);
+                return default;
+            },
+        })
+        .AddTimeout(attemptTimeout)
+        .Build();
+
     public async ValueTask DisposeAsync()
     {
         // Stopped by the host (StopAsync) and disposed by the container: only the first call does the work.
@@ -273,7 +264,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
             return;
         await _stopping.CancelAsync();
         await _loop;
-        _http.Dispose();
+        _client.Dispose();
         _stopping.Dispose();
     }
 
@@ -286,5 +277,6 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Follower {Follower} is at index {Index}; restarting its stream from there")]
     private static partial void LogCatchingUp(ILogger logger, string follower, long index);
 
-    private readonly record struct Acknowledgement(long AppliedIndex, bool Gap, TimeSpan Latency);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Follower {Follower} needs entries no longer held; sending a snapshot at index {Index} ({Keys} keys)")]
+    private static partial void LogSendingSnapshot(ILogger logger, string follower, long index, int keys);
 }

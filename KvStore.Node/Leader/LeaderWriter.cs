@@ -7,8 +7,10 @@ namespace KvStore.Node.Leader;
 /// <summary>
 /// The only way into the log. Invariants: versions are assigned, appended and applied under one lock, so
 /// they are gap-free and every replica sees writes in the same order; a compare-and-set is checked
-/// against the state that the new entry follows. The quorum wait happens outside the lock, so
-/// concurrent writes share replication round trips.
+/// against the state that the new entry follows. A write is acknowledged only once it is durable here
+/// and applied by its quorum. The waits happen outside the lock, so concurrent writes share one fsync
+/// (group commit) and replication round trips. Reads on the leader may see a write before it is
+/// acknowledged, as with Redis: an unacknowledged write is not promised to anyone.
 /// </summary>
 public sealed class LeaderWriter(
     IReplicationLog log,
@@ -47,8 +49,9 @@ public sealed class LeaderWriter(
             state.Apply(entry);
         }
 
-        replication.Notify();
+        // Followers are sent only durable entries, so a leader crash can never leave them ahead of its log.
         await log.WaitDurableAsync(entry.Index, cancellationToken);
+        replication.Notify();
 
         if (command.Quorum > 0 && !await quorum.WaitAsync(entry.Index, command.Quorum, _timeout, cancellationToken))
             return new WriteOutcome.QuorumTimeout(entry.Index, command.Quorum, quorum.CountAcked(entry.Index));

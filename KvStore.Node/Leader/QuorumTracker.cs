@@ -1,4 +1,5 @@
 using KvStore.Node.Storage;
+using KvStore.Node.Threading;
 
 namespace KvStore.Node.Leader;
 

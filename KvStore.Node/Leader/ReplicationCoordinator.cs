@@ -14,6 +14,7 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
         IOptions<NodeOptions> options,
         FollowerDirectory followers,
         IReplicationLog log,
+        KeyValueState state,
         QuorumTracker quorum,
         ISimulatedLag lag,
         TimeProvider time,
@@ -22,9 +23,11 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
         _log = log;
         var o = options.Value;
         var logger = loggers.CreateLogger<ReplicationCoordinator>();
+        var settings = new ReplicationSettings(o.ReplicationBatch, o.ReplicationPipeline);
         _replicators = followers.Endpoints
             .Select((endpoint, slot) => new FollowerReplicator(
-                slot, endpoint, o.ReplicationToken!, o.ReplicationBatch, o.ReplicationPipeline, log, quorum, lag, time, logger))
+                slot, endpoint, new FollowerClient(endpoint, o.ReplicationToken!, o.ReplicationPipeline, lag, time),
+                settings, log, state, quorum, time, logger))
             .ToArray();
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using KvStore.Node.Threading;
 
 namespace KvStore.Node.Storage;
 
@@ -53,16 +54,18 @@ public sealed class KeyValueState
         return applied;
     }
 
-    /// <summary>Forgets everything: this replica is about to follow a different log history.</summary>
-    public void Reset()
+    /// <summary>Replaces everything with <paramref name="snapshot"/>: recovery, catch-up by snapshot, or a new log history.</summary>
+    public void Restore(StateSnapshot snapshot)
     {
         lock (_applyGate)
         {
             _items.Clear();
-            Volatile.Write(ref _appliedIndex, 0);
+            foreach (var (key, value) in snapshot.Items)
+                _items[key] = value;
+            Volatile.Write(ref _appliedIndex, snapshot.AppliedIndex);
         }
 
-        _applied.Set(0);
+        _applied.Set(snapshot.AppliedIndex);
     }
 
     /// <summary>Waits until this replica has applied <paramref name="index"/>; false on timeout.</summary>
@@ -94,4 +97,7 @@ public sealed class KeyValueState
     }
 }
 
-public sealed record StateSnapshot(long AppliedIndex, KeyValuePair<string, VersionedValue>[] Items);
+public sealed record StateSnapshot(long AppliedIndex, KeyValuePair<string, VersionedValue>[] Items)
+{
+    public static StateSnapshot Empty { get; } = new(0, []);
+}

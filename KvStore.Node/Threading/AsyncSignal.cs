@@ -1,4 +1,4 @@
-namespace KvStore.Node.Leader;
+namespace KvStore.Node.Threading;
 
 /// <summary>An auto-reset wake-up for one waiting loop: Set before or during a wait releases exactly one wait.</summary>
 internal sealed class AsyncSignal

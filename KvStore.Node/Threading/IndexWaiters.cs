@@ -1,4 +1,4 @@
-namespace KvStore.Node.Storage;
+namespace KvStore.Node.Threading;
 
 /// <summary>
 /// Lets callers wait until a monotonically advancing index reaches a value: the applied index for

@@ -38,7 +38,7 @@ public sealed class InProcessNode : IAsyncDisposable
         builder.AddServiceDefaults();
         builder.AddKvNode();
         var app = builder.Build();
-        if (app.ConfigurationError() is { } error)
+        if (app.StartupError() is { } error)
             throw new InvalidOperationException(error);
 
         app.UseExceptionHandler();

@@ -1,0 +1,419 @@
+using System.Buffers;
+using KvStore.Node.Replication;
+using KvStore.Node.Threading;
+using Microsoft.Win32.SafeHandles;
+
+namespace KvStore.Node.Storage.Durability;
+
+/// <summary>
+/// The durable log (DATA_DIR). Appends go to a pending buffer; one flusher writes everything pending with a
+/// single write and, under FSYNC=always, a single fsync (group commit), then advances <see cref="DurableIndex"/>
+/// and releases the writers waiting for it. Invariant: an index is reported durable only after its bytes are
+/// written (and fsynced, under always). Segments roll over at a size bound; snapshots let old ones go.
+/// </summary>
+public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
+{
+    private readonly DataDirectory _data;
+    private readonly FsyncPolicy _fsync;
+    private readonly long _segmentBytes;
+    private readonly InMemoryReplicationLog _cache;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+
+    private readonly Lock _pendingGate = new();
+    private ArrayBufferWriter<byte> _pending = new(1 << 16);
+    private ArrayBufferWriter<byte> _spare = new(1 << 16);
+    private long _pendingFirst;
+    private long _pendingLast;
+
+    // Serializes the flusher's writes with segment switches (rotation, snapshot install, history change).
+    private readonly SemaphoreSlim _fileGate = new(1, 1);
+    private HistoryDirectory _history;
+    private SafeFileHandle? _segment;
+    private long _segmentLength;
+    private long _unsyncedSince = -1;
+
+    private readonly IndexWaiters _durable = new();
+    private readonly AsyncSignal _flushSignal = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _flusher;
+    private long _durableIndex;
+    private long _snapshotIndex;
+    private Guid _logId;
+
+    private WriteAheadLog(DataDirectory data, Guid logId, long snapshotIndex, InMemoryReplicationLog cache,
+        FsyncPolicy fsync, long segmentBytes, TimeProvider time, ILogger logger)
+    {
+        _data = data;
+        _logId = logId;
+        _history = data.History(logId);
+        _cache = cache;
+        _fsync = fsync;
+        _segmentBytes = segmentBytes;
+        _time = time;
+        _logger = logger;
+        _snapshotIndex = snapshotIndex;
+        _durableIndex = cache.LastIndex;
+        _durable.Set(_durableIndex);
+        if (logId != Guid.Empty)
+            OpenSegmentForAppend();
+        _flusher = Task.Run(FlushLoopAsync);
+    }
+
+    public Guid LogId => _logId;
+
+    public long FirstIndex => _cache.FirstIndex;
+
+    public long LastIndex => _cache.LastIndex;
+
+    public long DurableIndex => Volatile.Read(ref _durableIndex);
+
+    /// <summary>The index of the newest snapshot on disk (0 when none).</summary>
+    public long SnapshotIndex => Volatile.Read(ref _snapshotIndex);
+
+    public FsyncPolicy Fsync => _fsync;
+
+    /// <summary>
+    /// Recovers DATA_DIR into <paramref name="state"/> and opens the log for appends. A node with no history yet
+    /// starts one with <paramref name="newLogId"/> (the leader) or waits to adopt its leader's (a follower: null).
+    /// </summary>
+    public static WriteAheadLog Open(string dataDir, Guid? newLogId, KeyValueState state, long retain, long segmentBytes,
+        FsyncPolicy fsync, TimeProvider time, ILogger logger)
+    {
+        var data = new DataDirectory(dataDir);
+        var recovered = WalRecovery.Recover(data);
+        if (recovered.Repair is { } repair)
+            LogTornTail(logger, repair);
+
+        var logId = recovered.LogId ?? newLogId ?? Guid.Empty;
+        if (recovered.LogId is null && logId != Guid.Empty)
+        {
+            data.History(logId).Create();
+            data.CommitHistory(logId);
+        }
+
+        data.DeleteOtherHistories(logId);
+        state.Restore(recovered.Snapshot);
+        state.ApplyInOrder(recovered.Entries);
+
+        var cache = new InMemoryReplicationLog(retain, logId);
+        cache.StartAfter(recovered.Snapshot.AppliedIndex);
+        foreach (var entry in recovered.Entries)
+            cache.Append(entry);
+
+        LogRecovered(logger, data.Root, recovered.Snapshot.AppliedIndex, recovered.Entries.Count, cache.LastIndex, fsync);
+        return new WriteAheadLog(data, logId, recovered.Snapshot.AppliedIndex, cache, fsync, segmentBytes, time, logger);
+    }
+
+    public void Append(in LogEntry entry)
+    {
+        _cache.Append(entry);
+        lock (_pendingGate)
+        {
+            if (_pendingLast == 0)
+                _pendingFirst = entry.Index;
+            LogRecordCodec.Write(_pending, entry);
+            _pendingLast = entry.Index;
+        }
+
+        _flushSignal.Set();
+    }
+
+    public ValueTask WaitDurableAsync(long index, CancellationToken cancellationToken) =>
+        index <= DurableIndex ? ValueTask.CompletedTask : new ValueTask(_durable.WaitAsync(index, Timeout.InfiniteTimeSpan, cancellationToken));
+
+    public int Read(long fromIndex, Span<LogEntry> destination)
+    {
+        var available = DurableIndex - fromIndex + 1;
+        return available <= 0 ? 0 : _cache.Read(fromIndex, destination[..(int)Math.Min(destination.Length, available)]);
+    }
+
+    public async ValueTask ResetAsync(Guid logId, StateSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        await WaitDurableAsync(LastIndex, cancellationToken);
+        await _fileGate.WaitAsync(cancellationToken);
+        try
+        {
+            CloseSegment();
+            var history = _data.History(logId).Create();
+            if (logId != _logId)
+            {
+                // Build the new history's folder completely, then switch to it in one rename.
+                foreach (var (_, path) in history.Segments())
+                    File.Delete(path);
+                await WriteSnapshotFileAsync(history, logId, snapshot, cancellationToken);
+                _data.CommitHistory(logId);
+                _data.DeleteOtherHistories(logId);
+            }
+            else
+            {
+                // Same history, caught up by snapshot: the snapshot supersedes every segment.
+                await WriteSnapshotFileAsync(history, logId, snapshot, cancellationToken);
+                DeleteSegmentsThrough(history, long.MaxValue);
+            }
+
+            DeleteSnapshotsBefore(history, snapshot.AppliedIndex);
+            _history = history;
+            _logId = logId;
+            await _cache.ResetAsync(logId, snapshot, cancellationToken);
+            Volatile.Write(ref _snapshotIndex, snapshot.AppliedIndex);
+            Volatile.Write(ref _durableIndex, snapshot.AppliedIndex);
+            _durable.Set(snapshot.AppliedIndex);
+            OpenSegmentForAppend();
+        }
+        finally
+        {
+            _fileGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="snapshot"/> (whose entries must be durable) to disk and deletes what it makes
+    /// redundant: older snapshots and every segment that ends at or before it.
+    /// </summary>
+    public async Task CompactAsync(StateSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        await WaitDurableAsync(snapshot.AppliedIndex, cancellationToken);
+        var history = _history;
+        await WriteSnapshotFileAsync(history, _logId, snapshot, cancellationToken);
+        Volatile.Write(ref _snapshotIndex, snapshot.AppliedIndex);
+
+        await _fileGate.WaitAsync(cancellationToken);
+        try
+        {
+            // Start a fresh segment so the one holding the snapshot's last entries can go at the next compaction.
+            if (_segmentLength > 0)
+                RotateTo(DurableIndex + 1);
+            DeleteSegmentsThrough(history, snapshot.AppliedIndex);
+            DeleteSnapshotsBefore(history, snapshot.AppliedIndex);
+        }
+        finally
+        {
+            _fileGate.Release();
+        }
+
+        LogCompacted(_logger, snapshot.AppliedIndex, snapshot.Items.Length);
+    }
+
+    private async Task FlushLoopAsync()
+    {
+        var stopping = _stopping.Token;
+        while (true)
+        {
+            try
+            {
+                var wait = _flushSignal.WaitAsync(stopping);
+                if (_fsync.Mode == FsyncMode.Interval && _unsyncedSince >= 0)
+                    await Task.WhenAny(wait, Task.Delay(_fsync.Interval, _time, stopping));
+                else
+                    await wait;
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            try
+            {
+                await FlushAsync();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Nothing past DurableIndex is acknowledged while this lasts; writers time out with quorum_timeout.
+                LogWriteFailed(_logger, e);
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, CancellationToken.None);
+                _flushSignal.Set();
+            }
+        }
+
+        await FlushAsync();
+    }
+
+    private async Task FlushAsync()
+    {
+        ArrayBufferWriter<byte> batch;
+        long first, last;
+        lock (_pendingGate)
+        {
+            batch = _pending;
+            first = _pendingFirst;
+            last = _pendingLast;
+            if (last != 0)
+            {
+                _pending = _spare;
+                _pendingLast = 0;
+            }
+        }
+
+        await _fileGate.WaitAsync();
+        try
+        {
+            if (last != 0)
+            {
+                if (_segmentLength >= _segmentBytes)
+                    RotateTo(first);
+                RandomAccess.Write(_segment!, batch.WrittenSpan, _segmentLength);
+                _segmentLength += batch.WrittenCount;
+                if (_unsyncedSince < 0)
+                    _unsyncedSince = _time.GetTimestamp();
+            }
+
+            var due = _fsync.Mode switch
+            {
+                FsyncMode.Always => true,
+                FsyncMode.Interval => _unsyncedSince >= 0 && _time.GetElapsedTime(_unsyncedSince) >= _fsync.Interval,
+                _ => false,
+            };
+            if (due && _unsyncedSince >= 0)
+            {
+                RandomAccess.FlushToDisk(_segment!);
+                _unsyncedSince = -1;
+            }
+        }
+        catch
+        {
+            // Put the batch back in front of whatever arrived meanwhile, so no entry is skipped or reordered.
+            if (last != 0)
+                Requeue(batch, first, last);
+            throw;
+        }
+        finally
+        {
+            _fileGate.Release();
+        }
+
+        if (last == 0)
+            return;
+        batch.ResetWrittenCount();
+        _spare = batch;
+        Volatile.Write(ref _durableIndex, last);
+        _durable.Set(last);
+    }
+
+    private void Requeue(ArrayBufferWriter<byte> batch, long first, long last)
+    {
+        lock (_pendingGate)
+        {
+            var newer = _pendingLast;
+            batch.Write(_pending.WrittenSpan);
+            _pending.ResetWrittenCount();
+            _spare = _pending;
+            _pending = batch;
+            _pendingFirst = first;
+            _pendingLast = newer != 0 ? newer : last;
+        }
+    }
+
+    private void OpenSegmentForAppend()
+    {
+        _history.Create();
+        var segments = _history.Segments();
+        if (segments.Count > 0 && NextIndexOf(segments[^1]) == LastIndex + 1)
+        {
+            var (_, path) = segments[^1];
+            _segment = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.Read);
+            _segmentLength = RandomAccess.GetLength(_segment);
+            return;
+        }
+
+        StartSegment(LastIndex + 1);
+    }
+
+    private static long NextIndexOf((long FirstIndex, string Path) segment)
+    {
+        // Recovery checked every record; the newest segment continues the log only if it ends where the log does.
+        var bytes = File.ReadAllBytes(segment.Path);
+        var next = segment.FirstIndex;
+        var offset = 0;
+        while (offset < bytes.Length && LogRecordCodec.TryRead(bytes.AsSpan(offset), out _, out var consumed) == DecodeStatus.Ok)
+        {
+            next++;
+            offset += consumed;
+        }
+
+        return next;
+    }
+
+    private void RotateTo(long firstIndex)
+    {
+        if (_segment is not null && _fsync.Mode != FsyncMode.Never)
+            RandomAccess.FlushToDisk(_segment);
+        _unsyncedSince = -1;
+        CloseSegment();
+        StartSegment(firstIndex);
+    }
+
+    private void StartSegment(long firstIndex)
+    {
+        _segment = File.OpenHandle(_history.SegmentPath(firstIndex), FileMode.Create, FileAccess.Write, FileShare.Read);
+        _segmentLength = 0;
+        DataDirectory.SyncDirectory(_history.Wal);
+    }
+
+    private void CloseSegment()
+    {
+        _segment?.Dispose();
+        _segment = null;
+    }
+
+    private static async Task WriteSnapshotFileAsync(HistoryDirectory history, Guid logId, StateSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var path = history.SnapshotPath(snapshot.AppliedIndex);
+        var temp = path + ".tmp";
+        await using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
+        {
+            await SnapshotFile.WriteAsync(stream, logId, snapshot, cancellationToken);
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, path, overwrite: true);
+        DataDirectory.SyncDirectory(history.Snapshots);
+    }
+
+    private static void DeleteSegmentsThrough(HistoryDirectory history, long index)
+    {
+        var segments = history.Segments();
+        for (var i = 0; i < segments.Count; i++)
+        {
+            // A segment ends where the next begins; the newest one's end is unknown here, so it stays unless superseded whole.
+            var end = i + 1 < segments.Count ? segments[i + 1].FirstIndex - 1 : (index == long.MaxValue ? long.MaxValue : long.MinValue);
+            if (end <= index)
+                File.Delete(segments[i].Path);
+        }
+
+        DataDirectory.SyncDirectory(history.Wal);
+    }
+
+    private static void DeleteSnapshotsBefore(HistoryDirectory history, long index)
+    {
+        foreach (var (snapshotIndex, path) in history.SnapshotFiles())
+        {
+            if (snapshotIndex < index)
+                File.Delete(path);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stopping.IsCancellationRequested)
+            return;
+        await _stopping.CancelAsync();
+        await _flusher;
+        if (_segment is not null)
+            RandomAccess.FlushToDisk(_segment);
+        CloseSegment();
+        _stopping.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery repaired the log: {Repair}")]
+    private static partial void LogTornTail(ILogger logger, string repair);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {DataDir}: snapshot at {SnapshotIndex}, {Replayed} log entries replayed, last index {LastIndex}; fsync {Fsync}")]
+    private static partial void LogRecovered(ILogger logger, string dataDir, long snapshotIndex, int replayed, long lastIndex, FsyncPolicy fsync);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot at index {Index} ({Keys} keys) written; older log segments removed")]
+    private static partial void LogCompacted(ILogger logger, long index, int keys);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Writing the log failed; retrying. Writes are not acknowledged meanwhile")]
+    private static partial void LogWriteFailed(ILogger logger, Exception error);
+}
