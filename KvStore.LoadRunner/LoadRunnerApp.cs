@@ -56,6 +56,11 @@ public static class LoadRunnerApp
             await error.WriteLineAsync($"error: {e.Message}");
             return ExitCodes.Usage;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"error: cannot write the results: {e.Message}");
+            return ExitCodes.Usage;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             await error.WriteLineAsync("interrupted before anything was measured");

@@ -19,7 +19,7 @@ internal sealed class ConsistencyChecker(KvClient client, ClusterTopology topolo
         {
             leader = await leaderTask;
         }
-        catch (Exception e) when (e is HttpRequestException or InvalidDataException or System.Text.Json.JsonException || KvClient.IsTimeout(e, cancellationToken))
+        catch (Exception e) when (KvClient.IsNodeFailure(e, cancellationToken))
         {
             await Task.WhenAll(followerTasks);
             throw new ClusterUnreachableException($"Cannot read /data from the leader at {topology.Leader.Url}: {Describe(e, cancellationToken)}", e);
@@ -66,7 +66,7 @@ internal sealed class ConsistencyChecker(KvClient client, ClusterTopology topolo
         {
             return (await client.GetDataAsync(node.Url, cancellationToken), null);
         }
-        catch (Exception e) when (e is HttpRequestException or InvalidDataException or System.Text.Json.JsonException || KvClient.IsTimeout(e, cancellationToken))
+        catch (Exception e) when (KvClient.IsNodeFailure(e, cancellationToken))
         {
             return (null, "unreachable: " + Describe(e, cancellationToken));
         }

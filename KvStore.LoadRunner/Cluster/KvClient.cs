@@ -62,7 +62,7 @@ internal sealed class KvClient(HttpClient http, Uri leader)
             return await response.Content.ReadFromJsonAsync(WireJsonContext.Default.ClusterAnswer, cancellationToken)
                 ?? throw new ClusterUnreachableException($"{leader} answered GET /cluster with an empty body.");
         }
-        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException || IsTimeout(e, cancellationToken))
+        catch (Exception e) when (IsNodeFailure(e, cancellationToken))
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             var reason = IsTimeout(e, cancellationToken) ? $"no answer within {http.Timeout.TotalSeconds:0.#} s" : e.Message;
@@ -80,6 +80,13 @@ internal sealed class KvClient(HttpClient http, Uri leader)
         return await response.Content.ReadFromJsonAsync(WireJsonContext.Default.DataSnapshot, cancellationToken)
             ?? throw new InvalidDataException($"{node} answered GET /data with an empty body.");
     }
+
+    /// <summary>
+    /// True for the ways a request to a node fails on the node's or the network's side (refused, reset, timed out,
+    /// an answer that is not the expected JSON), as opposed to the caller's cancellation or a bug here.
+    /// </summary>
+    public static bool IsNodeFailure(Exception e, CancellationToken cancellationToken) =>
+        e is HttpRequestException or IOException or InvalidDataException or System.Text.Json.JsonException || IsTimeout(e, cancellationToken);
 
     /// <summary>True when an exception is HttpClient's own timeout rather than the caller's cancellation.</summary>
     public static bool IsTimeout(Exception e, CancellationToken cancellationToken) =>
@@ -104,6 +111,11 @@ internal sealed class KvClient(HttpClient http, Uri leader)
         catch (HttpRequestException e)
         {
             return WriteResult.Failed(TransportErrorCode(e));
+        }
+        catch (IOException)
+        {
+            // The connection broke while the answer's body was being read.
+            return WriteResult.Failed("response_ended");
         }
         catch (TaskCanceledException e) when (IsTimeout(e, cancellationToken))
         {

@@ -13,6 +13,7 @@ internal static class BenchHandler
     {
         using var connection = await ClusterConnection.OpenAsync(context, options.Leader, options.Clients, options.RequestTimeout, cancellationToken);
         connection.EnsureQuorumPossible(options.Quorum, "--quorum");
+        ReportFiles.EnsureWritable(options.Out);
         var plan = new BenchPlan(options.Clients, options.Quorum, options.Duration, options.Rate, new KeySpace("bench", options.Keys));
         context.Console.WriteLine($"bench {connection.Leader}: {connection.Topology.Followers.Count} followers, {plan.Clients} clients, " +
             $"quorum {plan.Quorum}, {Format.Seconds(plan.Duration.TotalSeconds)} s, " +

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using KvStore.LoadRunner.Cluster;
+using KvStore.LoadRunner.Diagnostics;
 using KvStore.LoadRunner.Reporting;
 using Spectre.Console;
 
@@ -26,6 +27,7 @@ internal static class CheckCommand
     private static async Task<int> RunAsync(CommandContext context, string? leader, TimeSpan settle, TimeSpan requestTimeout, CancellationToken cancellationToken)
     {
         using var connection = await ClusterConnection.OpenAsync(context, leader, loadClients: 1, requestTimeout, cancellationToken);
+        using var activity = LoadRunnerTelemetry.Source.StartActivity("check");
         var checker = new ConsistencyChecker(connection.Client, connection.Topology);
         var (report, convergedAfter) = await checker.WaitForConvergenceAsync(settle, cancellationToken);
         var nodes = report.Followers.Count + 1;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using KvStore.LoadRunner.Cluster;
+using KvStore.LoadRunner.Diagnostics;
 using KvStore.LoadRunner.Load;
 using KvStore.LoadRunner.Measurement;
 using KvStore.LoadRunner.Reporting;
@@ -19,6 +20,7 @@ internal static class SweepHandler
     {
         using var connection = await ClusterConnection.OpenAsync(context, options.Leader, options.Clients, options.RequestTimeout, cancellationToken);
         connection.EnsureQuorumPossible(options.Quorums.Max(), "--quorums");
+        ReportFiles.EnsureWritable(options.Out);
         var followers = connection.Topology.Followers.Count;
         var floor = new LagFloor(options.MinDelay, options.MaxDelay, followers);
         var keys = new KeySpace("sweep", options.Keys);
@@ -60,6 +62,9 @@ internal static class SweepHandler
         CommandContext context, ClusterConnection connection, ConsistencyChecker checker, KeySpace keys, SweepOptions options,
         int quorum, LagFloor floor, CancellationToken cancellationToken)
     {
+        // One trace per quorum: its writes, with the nodes' spans beneath them, and the consistency checks after.
+        using var activity = LoadRunnerTelemetry.Source.StartActivity("sweep quorum");
+        activity?.SetTag("kvstore.quorum", quorum);
         var burst = await WriteBurst.RunAsync(connection.Client, keys, options.Clients, options.Writes, quorum, cancellationToken);
         var row = FromBurst(quorum, floor.FloorMs(quorum), burst);
         if (!burst.Interrupted)

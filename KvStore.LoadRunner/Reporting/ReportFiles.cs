@@ -4,6 +4,20 @@ namespace KvStore.LoadRunner.Reporting;
 
 internal static class ReportFiles
 {
+    /// <summary>Creates the output directory before any load is sent, so a bad <c>--out</c> fails at once, not after the run.</summary>
+    public static void EnsureWritable(DirectoryInfo directory)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        try
+        {
+            directory.Create();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new Commands.UsageException($"--out {directory.FullName} cannot be created: {e.Message}", e);
+        }
+    }
+
     /// <summary>
     /// Writes through a temporary file and a rename, so a dashboard or script reading the result never sees half a
     /// file, and an interrupted run leaves the previous result intact.

@@ -10,7 +10,9 @@ internal static class SweepConsole
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(r);
         var line = $"quorum {r.Quorum}: {Format.Count(r.Writes)} writes, {Format.Rate(r.OpsPerSec)} ops/s, mean {Format.Ms(r.MeanMs)} ms " +
-            $"(floor {Format.Ms(r.FloorMs)}), p99 {Format.Ms(r.P99Ms)} ms, errors {r.Errors}";
+            $"(floor {Format.Ms(r.FloorMs)} ms), p99 {Format.Ms(r.P99Ms)} ms, errors {r.Errors}";
+        if (r.ErrorsByCode is { Count: > 0 } codes)
+            line += $" ({string.Join(", ", codes.Select(c => $"{c.Key} {c.Value}"))})";
         if (r.Interrupted == true)
             line += " — interrupted";
         else
