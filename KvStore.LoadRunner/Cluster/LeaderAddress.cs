@@ -1,4 +1,3 @@
-using KvStore.LoadRunner.Commands;
 using KvStore.ServiceDefaults.ServiceDiscovery;
 
 namespace KvStore.LoadRunner.Cluster;

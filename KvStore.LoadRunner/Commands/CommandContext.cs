@@ -4,14 +4,12 @@ using Spectre.Console;
 
 namespace KvStore.LoadRunner.Commands;
 
-/// <summary>Where a command writes and what it can resolve: the process's console, or a test's writers.</summary>
+/// <summary>Where a command writes (the process's console, or a test's writer) and how it resolves service names.</summary>
 internal sealed class CommandContext
 {
-    private CommandContext(IAnsiConsole console, TextWriter output, TextWriter error, bool interactive, IConfiguration configuration)
+    private CommandContext(IAnsiConsole console, bool interactive, IConfiguration configuration)
     {
         Console = console;
-        Output = output;
-        Error = error;
         Interactive = interactive;
         Resolver = new ServiceEndpointResolver(configuration);
     }
@@ -19,16 +17,12 @@ internal sealed class CommandContext
     /// <summary>Standard output through Spectre.Console: tables, and the live progress display when interactive.</summary>
     public IAnsiConsole Console { get; }
 
-    public TextWriter Output { get; }
-
-    public TextWriter Error { get; }
-
     /// <summary>A terminal a human watches; otherwise (redirected, CI, tests) progress is plain lines.</summary>
     public bool Interactive { get; }
 
     public ServiceEndpointResolver Resolver { get; }
 
-    public static CommandContext Create(TextWriter output, TextWriter error, IConfiguration configuration)
+    public static CommandContext Create(TextWriter output, IConfiguration configuration)
     {
         // Only the real, unredirected stdout is a terminal; any other writer gets plain text without escape codes.
         var interactive = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
@@ -41,6 +35,6 @@ internal sealed class CommandContext
         });
         if (!interactive)
             console.Profile.Width = 160;
-        return new CommandContext(console, output, error, interactive, configuration);
+        return new CommandContext(console, interactive, configuration);
     }
 }

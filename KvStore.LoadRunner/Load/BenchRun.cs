@@ -68,9 +68,7 @@ internal sealed class BenchRun(KvClient client, BenchPlan plan)
         {
             for (long w = 0; schedule.TryNext(out var intended); w++)
             {
-                var wait = intended - Stopwatch.GetTimestamp();
-                if (wait > 0)
-                    await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), cancellationToken);
+                await OpenLoopSchedule.WaitUntilAsync(intended, cancellationToken);
                 var sent = Stopwatch.GetTimestamp();
                 var result = await WriteAsync(c, w, cancellationToken);
                 Record(recorder, result, intended, sent);

@@ -14,7 +14,7 @@ internal static class ReportFiles
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new Commands.UsageException($"--out {directory.FullName} cannot be created: {e.Message}", e);
+            throw new UsageException($"--out {directory.FullName} cannot be created: {e.Message}", e);
         }
     }
 

@@ -83,8 +83,8 @@ export function render(main) {
       }));
     });
     const table = el('table', { class: 'grid' }, el('thead', {}, head), el('tbody', {}, rows));
-    replicas.replaceChildren(keys.length ? table : el('p', { class: 'muted' }, 'No keys yet: write one above.'),
-      keys.length > 200 ? el('p', { class: 'muted' }, `Showing 200 of ${keys.length} keys.`) : null);
+    replicas.replaceChildren(...[keys.length ? table : el('p', { class: 'muted' }, 'No keys yet: write one above.'),
+      keys.length > 200 ? el('p', { class: 'muted' }, `Showing 200 of ${keys.length} keys.`) : null].filter(Boolean));
   }
 
   poll(refreshReplicas, 2000);

@@ -53,8 +53,8 @@ export function render(main) {
     entry.last = key;
     const c = entry.cells;
     const stateText = r.state === 'Exited' ? `Exited (${r.exitCode})` : r.state === 'FailedToStart' ? 'Failed to start' : r.state === 'NotStarted' ? 'Not started' : r.state;
-    c.state.replaceChildren(el('span', { class: `badge state-${r.state.toLowerCase()}`, title: r.message ?? '' }, stateText),
-      r.message ? el('div', { class: 'message' }, r.message) : null);
+    c.state.replaceChildren(...[el('span', { class: `badge state-${r.state.toLowerCase()}`, title: r.message }, stateText),
+      r.message ? el('div', { class: 'message' }, r.message) : null].filter(Boolean));
     c.health.replaceChildren(r.health ? el('span', { class: `badge health-${r.health.toLowerCase()}` }, r.health) : el('span', { class: 'muted' }, '—'));
     c.urls.replaceChildren(...(r.urls.length ? r.urls.map(u => el('a', { href: u, target: '_blank', rel: 'noopener' }, u)) : [el('span', { class: 'muted' }, '—')]));
     c.pid.textContent = r.pid ?? '';

@@ -1,4 +1,4 @@
-namespace KvStore.LoadRunner.Commands;
+namespace KvStore.LoadRunner;
 
 /// <summary>Arguments that parse but cannot be used (an unknown service, a quorum the cluster cannot meet); exit code 2.</summary>
 internal sealed class UsageException : Exception
