@@ -375,8 +375,8 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
         var segments = history.Segments();
         for (var i = 0; i < segments.Count; i++)
         {
-            // A segment ends where the next begins; the newest one's end is unknown here, so it stays unless superseded whole.
-            var end = i + 1 < segments.Count ? segments[i + 1].FirstIndex - 1 : (index == long.MaxValue ? long.MaxValue : long.MinValue);
+            // A segment ends where the next begins; the newest one is open for appends and goes only when everything does.
+            var end = i + 1 < segments.Count ? segments[i + 1].FirstIndex - 1 : long.MaxValue;
             if (end <= index)
                 File.Delete(segments[i].Path);
         }
