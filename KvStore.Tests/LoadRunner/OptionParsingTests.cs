@@ -1,3 +1,4 @@
+using KvStore.LoadRunner;
 using KvStore.LoadRunner.Cluster;
 using KvStore.LoadRunner.Commands;
 using KvStore.ServiceDefaults.ServiceDiscovery;

@@ -66,5 +66,24 @@ public sealed class SweepTests(LoadCluster fixture)
         Assert.Contains("5 follower(s)", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ctrl_C_during_a_sweep_keeps_the_rows_measured_so_far()
+    {
+        using var dir = new TempDirectory();
+        using var interrupt = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+
+        var result = await LoadRunnerCli.RunAsync(
+            ["sweep", "--leader", fixture.Cluster.LeaderUrl, "--clients", "2", "--writes", "100000", "--warmup", "0", "--out", dir.Path],
+            null, interrupt.Token);
+
+        Assert.True(result.ExitCode == ExitCodes.Interrupted, result.ToString());
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(dir.File("sweep.json")));
+        Assert.True(json.RootElement.GetProperty("interrupted").GetBoolean());
+        var row = Assert.Single(json.RootElement.GetProperty("rows").EnumerateArray());
+        Assert.True(row.GetProperty("interrupted").GetBoolean());
+        Assert.True(row.GetProperty("writes").GetInt64() > 0);
+        Assert.Contains("interrupted", result.Output, StringComparison.Ordinal);
+    }
+
     private static string Invariant(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
