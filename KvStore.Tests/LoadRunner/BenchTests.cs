@@ -49,10 +49,12 @@ public sealed class BenchTests(LoadCluster fixture)
     public async Task Ctrl_C_stops_the_bench_and_reports_what_was_measured()
     {
         using var dir = new TempDirectory();
-        using var interrupt = new CancellationTokenSource(TimeSpan.FromSeconds(1.5));
+        using var interrupt = new CancellationTokenSource();
 
-        var result = await LoadRunnerCli.RunAsync(
+        var running = LoadRunnerCli.RunAsync(
             ["bench", "--leader", fixture.Cluster.LeaderUrl, "--clients", "2", "--duration", "60s", "--warmup", "0", "--out", dir.Path], null, interrupt.Token);
+        await Interrupt.OnceWritesFlowAsync(fixture.Cluster, interrupt);
+        var result = await running;
 
         Assert.True(result.ExitCode == ExitCodes.Interrupted, result.ToString());
         Assert.Contains("(interrupted)", result.Output, StringComparison.Ordinal);

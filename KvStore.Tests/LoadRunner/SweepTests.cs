@@ -70,11 +70,13 @@ public sealed class SweepTests(LoadCluster fixture)
     public async Task Ctrl_C_during_a_sweep_keeps_the_rows_measured_so_far()
     {
         using var dir = new TempDirectory();
-        using var interrupt = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        using var interrupt = new CancellationTokenSource();
 
-        var result = await LoadRunnerCli.RunAsync(
+        var running = LoadRunnerCli.RunAsync(
             ["sweep", "--leader", fixture.Cluster.LeaderUrl, "--clients", "2", "--writes", "100000", "--warmup", "0", "--out", dir.Path],
             null, interrupt.Token);
+        await Interrupt.OnceWritesFlowAsync(fixture.Cluster, interrupt);
+        var result = await running;
 
         Assert.True(result.ExitCode == ExitCodes.Interrupted, result.ToString());
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(dir.File("sweep.json")));
