@@ -4,6 +4,7 @@ using KvStore.Node.Follower;
 using KvStore.Node.Leader;
 using KvStore.Node.Storage;
 using KvStore.Node.Storage.Durability;
+using KvStore.Node.Telemetry;
 using KvStore.ServiceDefaults.ServiceDiscovery;
 using Microsoft.Extensions.Options;
 
@@ -26,6 +27,7 @@ public static class KvNodeExtensions
 
         services.TryAddSingletonTimeProvider();
         services.AddSingleton<KeyValueState>();
+        services.AddSingleton<NodeMetrics>();
         services.AddSingleton(sp => new ReplicationSecret(sp.GetRequiredService<IOptions<NodeOptions>>().Value.ReplicationToken ?? ""));
 
         var role = builder.Configuration["ROLE"];
@@ -110,6 +112,7 @@ public static class KvNodeExtensions
             sp.GetService<LeaderWriter>(),
             sp.GetService<ReplicationCoordinator>(),
             sp.GetService<ReplicaApplier>(),
+            sp.GetRequiredService<NodeMetrics>(),
             o.MaxValueBytes,
             o.ReadWaitTimeoutSpan);
     }

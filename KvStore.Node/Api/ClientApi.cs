@@ -143,7 +143,9 @@ public static class ClientApi
                 ("appliedIndex", node.State.AppliedIndex), ("minVersion", minVersion)));
         }
 
-        return node.State.TryGet(key!, out var found) ? (found, null) : (default, Problems.KeyNotFound(key!));
+        var exists = node.State.TryGet(key!, out var found);
+        node.Metrics.Read(node.Name, exists);
+        return exists ? (found, null) : (default, Problems.KeyNotFound(key!));
     }
 
     private static Ok<WriteResponse> Committed(HttpContext http, string key, WriteOutcome.Committed committed)

@@ -2,6 +2,7 @@ using KvStore.Node.Configuration;
 using KvStore.Node.Follower;
 using KvStore.Node.Leader;
 using KvStore.Node.Storage;
+using KvStore.Node.Telemetry;
 
 namespace KvStore.Node.Api;
 
@@ -14,6 +15,7 @@ public sealed record NodeContext(
     LeaderWriter? Writer,
     ReplicationCoordinator? Replication,
     ReplicaApplier? Applier,
+    NodeMetrics Metrics,
     int MaxValueBytes,
     TimeSpan ReadWaitTimeout)
 {

@@ -1,4 +1,5 @@
 using KvStore.Node.Storage;
+using KvStore.Node.Telemetry;
 
 namespace KvStore.Node.Follower;
 
@@ -25,6 +26,11 @@ public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog 
 
         if (entries.Count == 0)
             return (log.DurableIndex, false);
+
+        using var activity = NodeActivities.Source.StartActivity(NodeActivities.Apply);
+        activity?.SetTag(NodeActivities.FirstIndexTag, entries[0].Index);
+        activity?.SetTag(NodeActivities.LastIndexTag, entries[^1].Index);
+        activity?.SetTag(NodeActivities.BatchSizeTag, entries.Count);
 
         var first = entries[0].Index;
         if (first > state.AppliedIndex + 1 &&

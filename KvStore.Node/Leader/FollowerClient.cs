@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -5,11 +6,15 @@ using KvStore.Node.Api;
 using KvStore.Node.Replication;
 using KvStore.Node.Storage;
 using KvStore.Node.Storage.Durability;
+using KvStore.Node.Telemetry;
 
 namespace KvStore.Node.Leader;
 
 /// <summary>A follower's acknowledgement: everything up to <see cref="AppliedIndex"/> is durable there.</summary>
-internal readonly record struct Acknowledgement(long AppliedIndex, bool Gap, TimeSpan Latency);
+internal readonly record struct Acknowledgement(long AppliedIndex, bool Gap, TimeSpan Latency, TimeSpan Lag);
+
+/// <summary>Where a replication message sits in the traces: under its first traced write, linked to the others.</summary>
+internal readonly record struct MessageTrace(ActivityContext Parent, List<ActivityLink>? Links, int Entries);
 
 /// <summary>
 /// One attempt at one replication message to one follower, after its simulated lag. Retries, backoff and
@@ -44,8 +49,16 @@ internal sealed class FollowerClient : IDisposable
     }
 
     /// <summary>Sends encoded log records (none: a probe for the follower's position).</summary>
-    public Task<Acknowledgement> SendEntriesAsync(Guid logId, byte[] records, CancellationToken cancellationToken) =>
-        SendAsync(logId, _entriesUri, LogRecordCodec.ContentType, new ByteArrayContent(records), cancellationToken);
+    public async Task<Acknowledgement> SendEntriesAsync(Guid logId, byte[] records, MessageTrace trace, CancellationToken cancellationToken)
+    {
+        // Current for the HTTP call, so traceparent carries it and the follower's handling joins the write's trace.
+        using var activity = trace.Parent == default ? null
+            : NodeActivities.Source.StartActivity(NodeActivities.ReplicateMessage, ActivityKind.Client, trace.Parent, links: trace.Links);
+        activity?.SetTag(NodeActivities.BatchSizeTag, trace.Entries);
+        var ack = await SendAsync(logId, _entriesUri, LogRecordCodec.ContentType, new ByteArrayContent(records), cancellationToken);
+        activity?.SetTag(NodeActivities.LagTag, Math.Round(ack.Lag.TotalMilliseconds, 3));
+        return ack;
+    }
 
     public async Task<Acknowledgement> SendSnapshotAsync(Guid logId, StateSnapshot snapshot, CancellationToken cancellationToken)
     {
@@ -58,7 +71,8 @@ internal sealed class FollowerClient : IDisposable
     private async Task<Acknowledgement> SendAsync(Guid logId, Uri uri, string contentType, HttpContent content, CancellationToken cancellationToken)
     {
         var started = _time.GetTimestamp();
-        await _lag.DelayAsync(_lag.Draw(), cancellationToken);
+        var lag = _lag.Draw();
+        await _lag.DelayAsync(lag, cancellationToken);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
@@ -74,7 +88,7 @@ internal sealed class FollowerClient : IDisposable
 
         var reply = await response.Content.ReadFromJsonAsync(KvJsonContext.Default.ReplicateResponse, cancellationToken)
             ?? throw new System.Text.Json.JsonException("empty replicate response");
-        return new Acknowledgement(reply.AppliedIndex, response.StatusCode == HttpStatusCode.Conflict, _time.GetElapsedTime(started));
+        return new Acknowledgement(reply.AppliedIndex, response.StatusCode == HttpStatusCode.Conflict, _time.GetElapsedTime(started), lag);
     }
 
     public void Dispose() => _http.Dispose();

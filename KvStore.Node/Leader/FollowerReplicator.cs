@@ -1,6 +1,8 @@
 using System.Buffers;
+using System.Diagnostics;
 using KvStore.Node.Replication;
 using KvStore.Node.Storage;
+using KvStore.Node.Telemetry;
 using KvStore.Node.Threading;
 using Polly;
 using Polly.Retry;
@@ -31,6 +33,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     private readonly IReplicationLog _log;
     private readonly KeyValueState _state;
     private readonly QuorumTracker _quorum;
+    private readonly NodeMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly FollowerClient _client;
@@ -50,8 +53,13 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     private long _lastAckLatencyTicks = -1;
     private long _lastProgressTimestamp;
 
+    // One kv.replicate span per traced write, from the moment its entry is first sent until this follower has it.
+    private readonly Lock _spanGate = new();
+    private readonly Queue<(long Index, Activity Span)> _openSpans = new();
+    private long _lastTracedIndex;
+
     public FollowerReplicator(int slot, FollowerEndpoint endpoint, FollowerClient client, ReplicationSettings settings,
-        IReplicationLog log, KeyValueState state, QuorumTracker quorum, TimeProvider time, ILogger logger)
+        IReplicationLog log, KeyValueState state, QuorumTracker quorum, NodeMetrics metrics, TimeProvider time, ILogger logger)
     {
         _slot = slot;
         _endpoint = endpoint;
@@ -61,12 +69,15 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         _log = log;
         _state = state;
         _quorum = quorum;
+        _metrics = metrics;
         _time = time;
         _logger = logger;
         _lastProgressTimestamp = time.GetTimestamp();
         _messages = Resilience(AttemptTimeout);
         _snapshots = Resilience(SnapshotAttemptTimeout);
     }
+
+    public string Name => _endpoint.Name;
 
     public void Start() => _loop = Task.Run(() => RunAsync(_stopping.Token));
 
@@ -119,9 +130,10 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
                 while (Volatile.Read(ref _inFlight) < _pipelineDepth && nextIndex <= _log.DurableIndex)
                 {
                     var (body, count) = Encode(buffer.AsSpan(0, _log.Read(nextIndex, buffer)));
+                    var trace = NodeActivities.Source.HasListeners() ? StartSpans(buffer.AsSpan(0, count)) : default;
                     nextIndex += count;
                     Interlocked.Increment(ref _inFlight);
-                    _ = SendAsync(body, generation.Token);
+                    _ = SendAsync(new Message(body, count, trace), generation.Token);
                 }
 
                 await _wake.WaitAsync(stopping);
@@ -157,7 +169,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     private async Task<long> ProbeAsync(CancellationToken cancellationToken)
     {
         var ack = await _messages.ExecuteAsync(
-            static (self, token) => new ValueTask<Acknowledgement>(self._client.SendEntriesAsync(self._log.LogId, [], token)),
+            static (self, token) => new ValueTask<Acknowledgement>(self._client.SendEntriesAsync(self._log.LogId, [], default, token)),
             this, cancellationToken);
         OnAcknowledged(ack with { Gap = false }, replicaLostState: true);
         return ack.AppliedIndex;
@@ -177,17 +189,20 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         return ack.AppliedIndex;
     }
 
-    private async Task SendAsync(byte[] body, CancellationToken generation)
+    private async Task SendAsync(Message message, CancellationToken generation)
     {
         try
         {
             var ack = await _messages.ExecuteAsync(
-                static (state, token) => new ValueTask<Acknowledgement>(state.self._client.SendEntriesAsync(state.self._log.LogId, state.body, token)),
-                (self: this, body),
+                static (state, token) => new ValueTask<Acknowledgement>(
+                    state.self._client.SendEntriesAsync(state.self._log.LogId, state.message.Body, state.message.Trace, token)),
+                (self: this, message),
                 generation);
 
             // A gap answer carries the follower's true position, lower than we thought if it lost its state.
             OnAcknowledged(ack, replicaLostState: ack.Gap);
+            if (!ack.Gap)
+                _metrics.Acknowledged(_endpoint.Name, ack.Latency, message.Count, message.Body.Length);
             if (ack.Gap && !generation.IsCancellationRequested)
             {
                 LogCatchingUp(_logger, _endpoint.Name, ack.AppliedIndex);
@@ -216,6 +231,51 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         Interlocked.Exchange(ref _lastAckLatencyTicks, ack.Latency.Ticks);
         Interlocked.Exchange(ref _lastProgressTimestamp, _time.GetTimestamp());
         _quorum.Acknowledge(_slot, ack.AppliedIndex, replicaLostState);
+        EndSpans(ack.AppliedIndex, ack.Lag);
+    }
+
+    /// <summary>Opens a kv.replicate span for each traced write in a message (once, however often it is resent).</summary>
+    private MessageTrace StartSpans(ReadOnlySpan<LogEntry> entries)
+    {
+        ActivityContext parent = default;
+        List<ActivityLink>? links = null;
+        lock (_spanGate)
+        {
+            foreach (var entry in entries)
+            {
+                if (entry.Trace == default || entry.Index <= _lastTracedIndex)
+                    continue;
+                _lastTracedIndex = entry.Index;
+                var span = NodeActivities.Source.StartActivity(NodeActivities.Replicate, ActivityKind.Internal, entry.Trace);
+                if (span is null)
+                    continue;
+                span.SetTag(NodeActivities.FollowerTag, _endpoint.Name);
+                span.SetTag(NodeActivities.LogIndexTag, entry.Index);
+                span.SetTag(NodeActivities.BatchSizeTag, entries.Length);
+                _openSpans.Enqueue((entry.Index, span));
+                if (parent == default)
+                    parent = span.Context;
+                else if ((links ??= []).Count < 64)
+                    links.Add(new ActivityLink(span.Context));
+            }
+        }
+
+        // Started on the replicator's loop, not inside any request: none of them may stay Current.
+        Activity.Current = null;
+        return new MessageTrace(parent, links, entries.Length);
+    }
+
+    private void EndSpans(long appliedIndex, TimeSpan lag)
+    {
+        lock (_spanGate)
+        {
+            while (_openSpans.TryPeek(out var open) && open.Index <= appliedIndex)
+            {
+                _openSpans.Dequeue();
+                open.Span.SetTag(NodeActivities.LagTag, Math.Round(lag.TotalMilliseconds, 3));
+                open.Span.Stop();
+            }
+        }
     }
 
     private void OnFailure(Exception? error)
@@ -264,9 +324,18 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
             return;
         await _stopping.CancelAsync();
         await _loop;
+        lock (_spanGate)
+        {
+            foreach (var (_, span) in _openSpans)
+                span.SetStatus(ActivityStatusCode.Error, "leader stopped before the follower acknowledged").Stop();
+            _openSpans.Clear();
+        }
+
         _client.Dispose();
         _stopping.Dispose();
     }
+
+    private readonly record struct Message(byte[] Body, int Count, MessageTrace Trace);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Follower {Follower} ({Url}) unreachable: {Error}; retrying with backoff")]
     private static partial void LogUnreachable(ILogger logger, string follower, Uri url, string? error);

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using KvStore.Node.Configuration;
 using KvStore.Node.Storage;
+using KvStore.Node.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace KvStore.Node.Leader;
@@ -17,6 +19,8 @@ public sealed class LeaderWriter(
     KeyValueState state,
     QuorumTracker quorum,
     ReplicationCoordinator replication,
+    NodeMetrics metrics,
+    TimeProvider time,
     IOptions<NodeOptions> options)
 {
     private readonly Lock _appendGate = new();
@@ -27,6 +31,34 @@ public sealed class LeaderWriter(
     public int DefaultQuorum { get; } = options.Value.WriteQuorum;
 
     public async Task<WriteOutcome> WriteAsync(WriteCommand command, CancellationToken cancellationToken)
+    {
+        var started = time.GetTimestamp();
+        using var activity = NodeActivities.Source.StartActivity(NodeActivities.Write);
+        activity?.SetTag(NodeActivities.KeyTag, command.Key);
+        activity?.SetTag(NodeActivities.QuorumTag, command.Quorum);
+
+        var outcome = await AppendAndReplicateAsync(command, activity, cancellationToken);
+
+        var (name, version, acks) = outcome switch
+        {
+            WriteOutcome.Committed c => ("committed", c.Version, c.Acks),
+            WriteOutcome.QuorumTimeout t => ("quorum_timeout", t.Version, t.Acks),
+            WriteOutcome.VersionMismatch => ("version_mismatch", 0L, 0),
+            _ => ("not_found", 0L, 0),
+        };
+        if (outcome is WriteOutcome.QuorumTimeout)
+        {
+            metrics.QuorumTimedOut(command.Quorum);
+            activity?.SetStatus(ActivityStatusCode.Error, "quorum_timeout");
+        }
+
+        activity?.SetTag(NodeActivities.VersionTag, version);
+        activity?.SetTag(NodeActivities.AcksTag, acks);
+        metrics.WriteCompleted(time.GetElapsedTime(started), command.Quorum, name);
+        return outcome;
+    }
+
+    private async Task<WriteOutcome> AppendAndReplicateAsync(WriteCommand command, Activity? activity, CancellationToken cancellationToken)
     {
         LogEntry entry;
         bool created;
@@ -44,7 +76,7 @@ public sealed class LeaderWriter(
                 return new WriteOutcome.NotFound();
 
             created = !exists;
-            entry = new LogEntry(log.LastIndex + 1, command.Key, command.Value);
+            entry = new LogEntry(log.LastIndex + 1, command.Key, command.Value) { Trace = activity?.Context ?? default };
             log.Append(entry);
             state.Apply(entry);
         }
@@ -55,6 +87,15 @@ public sealed class LeaderWriter(
 
         if (command.Quorum > 0 && !await quorum.WaitAsync(entry.Index, command.Quorum, _timeout, cancellationToken))
             return new WriteOutcome.QuorumTimeout(entry.Index, command.Quorum, quorum.CountAcked(entry.Index));
+
+        if (activity is not null && command.Quorum > 0)
+        {
+            activity.AddEvent(new ActivityEvent(NodeActivities.QuorumReached, tags: new ActivityTagsCollection
+            {
+                [NodeActivities.QuorumTag] = command.Quorum,
+                [NodeActivities.FollowersTag] = replication.FollowersHaving(entry.Index),
+            }));
+        }
 
         return new WriteOutcome.Committed(entry.Index, command.Quorum, quorum.CountAcked(entry.Index), created);
     }

@@ -1,5 +1,6 @@
 using KvStore.Node.Configuration;
 using KvStore.Node.Storage;
+using KvStore.Node.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace KvStore.Node.Leader;
@@ -9,6 +10,7 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
 {
     private readonly FollowerReplicator[] _replicators;
     private readonly IReplicationLog _log;
+    private readonly QuorumTracker _quorum;
 
     public ReplicationCoordinator(
         IOptions<NodeOptions> options,
@@ -17,6 +19,7 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
         KeyValueState state,
         QuorumTracker quorum,
         ISimulatedLag lag,
+        NodeMetrics metrics,
         TimeProvider time,
         ILoggerFactory loggers)
     {
@@ -27,8 +30,10 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
         _replicators = followers.Endpoints
             .Select((endpoint, slot) => new FollowerReplicator(
                 slot, endpoint, new FollowerClient(endpoint, o.ReplicationToken!, o.ReplicationPipeline, lag, time),
-                settings, log, state, quorum, time, logger))
+                settings, log, state, quorum, metrics, time, logger))
             .ToArray();
+        metrics.ObserveLag(() => Statuses().Select(s => (s.Name, s.Lag)));
+        _quorum = quorum;
     }
 
     /// <summary>Wakes every follower's stream after an append.</summary>
@@ -37,6 +42,10 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
         foreach (var replicator in _replicators)
             replicator.Notify();
     }
+
+    /// <summary>The names of the followers that have applied <paramref name="index"/>.</summary>
+    public string[] FollowersHaving(long index) =>
+        _replicators.Where((_, slot) => _quorum.AckedBy(slot) >= index).Select(r => r.Name).ToArray();
 
     public IReadOnlyList<FollowerStatus> Statuses()
     {

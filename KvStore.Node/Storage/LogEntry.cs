@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace KvStore.Node.Storage;
 
 /// <summary>
@@ -8,4 +10,7 @@ namespace KvStore.Node.Storage;
 public readonly record struct LogEntry(long Index, string Key, byte[]? Value)
 {
     public bool IsDelete => Value is null;
+
+    /// <summary>The leader's write span, so replication spans join the write's trace. Never stored or sent.</summary>
+    public ActivityContext Trace { get; init; }
 }

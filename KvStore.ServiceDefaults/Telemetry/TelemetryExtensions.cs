@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace KvStore.ServiceDefaults.Telemetry;
+
+/// <summary>
+/// Traces, metrics and logs for every KvStore process, shaped like Aspire's ConfigureOpenTelemetry. The
+/// hosting and instrumentation packages are not served here, so the providers are built with the SDK
+/// directly, listening to .NET's built-in sources: ASP.NET Core ("Microsoft.AspNetCore") and HttpClient
+/// ("System.Net.Http"), plus our own ("KvStore.*"). Export is over OTLP only when OTEL_EXPORTER_OTLP_ENDPOINT
+/// is set; the SDK reads OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES,
+/// OTEL_BSP_SCHEDULE_DELAY, OTEL_METRIC_EXPORT_INTERVAL and OTEL_TRACES_SAMPLER itself.
+/// </summary>
+public static class TelemetryExtensions
+{
+    public static readonly string[] Sources = ["Microsoft.AspNetCore", "System.Net.Http", "KvStore.*"];
+
+    public static readonly string[] Meters =
+        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime", "KvStore.*"];
+
+    public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    {
+        var exportOtlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        var resource = Resource(builder);
+
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+            logging.SetResourceBuilder(resource);
+            if (exportOtlp)
+                logging.AddOtlpExporter();
+        });
+
+        builder.Services.AddSingleton(_ =>
+        {
+            var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(Sources);
+            if (exportOtlp)
+                tracing.AddOtlpExporter();
+            return tracing.Build();
+        });
+        builder.Services.AddSingleton(_ =>
+        {
+            var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(Meters);
+            if (exportOtlp)
+                metrics.AddOtlpExporter();
+            return metrics.Build();
+        });
+        builder.Services.AddHostedService<TelemetryStartup>();
+        return builder;
+    }
+
+    /// <summary>Health probes arrive every few seconds from orchestrators; their spans would drown the traces that matter.</summary>
+    public static IApplicationBuilder UseHealthProbesUntraced(this IApplicationBuilder app, params string[] paths) =>
+        app.Use(async (context, next) =>
+        {
+            if (Activity.Current is { } activity && paths.Any(p => context.Request.Path.StartsWithSegments(p)))
+            {
+                activity.IsAllDataRequested = false;
+                activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+            }
+
+            await next(context);
+        });
+
+    private static ResourceBuilder Resource(IHostApplicationBuilder builder)
+    {
+        // The SDK's defaults read OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES; the application name is the fallback.
+        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
+        var hasInstanceId = (builder.Configuration["OTEL_RESOURCE_ATTRIBUTES"] ?? "").Contains("service.instance.id", StringComparison.Ordinal);
+        return ResourceBuilder.CreateDefault().AddService(serviceName, autoGenerateServiceInstanceId: !hasInstanceId);
+    }
+}
