@@ -5,6 +5,7 @@ using KvStore.Node.Leader;
 using KvStore.Node.Storage;
 using KvStore.Node.Storage.Durability;
 using KvStore.Node.Telemetry;
+using KvStore.Node.Threading;
 using KvStore.ServiceDefaults.ServiceDiscovery;
 using Microsoft.Extensions.Options;
 
@@ -38,6 +39,7 @@ public static class KvNodeExtensions
         {
             services.AddSingleton<FollowerDirectory>();
             services.AddSingleton(sp => new QuorumTracker(sp.GetRequiredService<FollowerDirectory>().Endpoints.Count));
+            services.AddSingleton<HighResolutionDelay>();
             services.AddSingleton<ISimulatedLag, UniformLag>();
             services.AddSingleton<ReplicationCoordinator>();
             services.AddHostedService(sp => sp.GetRequiredService<ReplicationCoordinator>());
