@@ -32,7 +32,7 @@ internal static class BenchHandler
         await BenchProgressDisplay.WatchAsync(context, run, plan.Duration, running);
         var outcome = await running;
 
-        var report = ToReport(connection.Leader, plan, outcome);
+        var report = ToReport(connection.Leader, plan, options.Warmup, outcome);
         BenchConsole.PrintSummary(context.Console, report);
         var path = await ReportFiles.WriteAsync(options.Out, "bench.json", JsonSerializer.Serialize(report, ReportJsonContext.Default.BenchReport));
         context.Console.WriteLine($"wrote {path}");
@@ -42,7 +42,7 @@ internal static class BenchHandler
         return outcome.Totals.Failed == 0 ? ExitCodes.Success : ExitCodes.Findings;
     }
 
-    private static BenchReport ToReport(Uri leader, BenchPlan plan, BenchOutcome outcome)
+    private static BenchReport ToReport(Uri leader, BenchPlan plan, TimeSpan warmup, BenchOutcome outcome)
     {
         var totals = outcome.Totals;
         var seconds = outcome.Elapsed.TotalSeconds;
@@ -52,6 +52,7 @@ internal static class BenchHandler
             Clients: plan.Clients,
             Quorum: plan.Quorum,
             DurationSeconds: Math.Round(seconds, 3),
+            WarmupSeconds: warmup.TotalSeconds,
             TargetRate: plan.Rate,
             ScheduledRequests: outcome.ScheduledRequests,
             Requests: totals.Succeeded + totals.Failed,
@@ -59,7 +60,7 @@ internal static class BenchHandler
             Errors: totals.Failed,
             OpsPerSec: seconds > 0 ? Math.Round(totals.Succeeded / seconds, 1) : 0,
             Latency: LatencySummary.From(totals.Latency),
-            ServiceTime: LatencySummary.From(totals.ServiceTime),
+            ServiceTime: plan.IsOpenLoop ? LatencySummary.From(totals.ServiceTime) : null,
             ErrorsByCode: totals.Errors.ToSorted(),
             Interrupted: outcome.Interrupted);
     }

@@ -47,7 +47,7 @@ internal static class SweepHandler
 
         var interrupted = cancellationToken.IsCancellationRequested;
         var report = new SweepReport(
-            new SweepSettings(connection.Leader.ToString(), followers, options.Clients, options.Writes, options.Keys,
+            new SweepSettings(connection.Leader.ToString(), followers, options.Clients, options.Writes, options.Keys, options.Warmup,
                 options.MinDelay, options.MaxDelay, options.Settle.TotalSeconds),
             rows, interrupted);
         SweepConsole.PrintTable(context.Console, report);

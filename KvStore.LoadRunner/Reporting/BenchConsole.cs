@@ -21,8 +21,8 @@ internal static class BenchConsole
         foreach (var header in new[] { "latency", "mean ms", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms" })
             table.AddColumn(new TableColumn(header).RightAligned());
         table.AddRow(ConsoleCells.Of(Row(r.TargetRate is null ? "per request" : "from intended start", r.Latency)));
-        if (r.TargetRate is not null)
-            table.AddRow(ConsoleCells.Of(Row("service time", r.ServiceTime)));
+        if (r.ServiceTime is { } serviceTime)
+            table.AddRow(ConsoleCells.Of(Row("service time", serviceTime)));
         console.Write(table);
 
         foreach (var (code, count) in r.ErrorsByCode)

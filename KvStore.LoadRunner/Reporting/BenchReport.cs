@@ -4,7 +4,8 @@ namespace KvStore.LoadRunner.Reporting;
 
 /// <summary>
 /// The whole of <c>bench.json</c>. <see cref="Latency"/> is measured from each request's intended start in an open
-/// loop (so stalls are not hidden) and <see cref="ServiceTime"/> from its actual send; in a closed loop they coincide.
+/// loop (so stalls are not hidden) and <see cref="ServiceTime"/> from its actual send; in a closed loop the two are the
+/// same and only <see cref="Latency"/> is written.
 /// </summary>
 internal sealed record BenchReport(
     string Leader,
@@ -12,6 +13,7 @@ internal sealed record BenchReport(
     int Clients,
     int Quorum,
     double DurationSeconds,
+    double WarmupSeconds,
     double? TargetRate,
     long? ScheduledRequests,
     long Requests,
@@ -19,6 +21,6 @@ internal sealed record BenchReport(
     long Errors,
     double OpsPerSec,
     LatencySummary Latency,
-    LatencySummary ServiceTime,
+    LatencySummary? ServiceTime,
     SortedDictionary<string, long> ErrorsByCode,
     bool Interrupted);

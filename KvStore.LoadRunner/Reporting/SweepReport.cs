@@ -9,6 +9,7 @@ internal sealed record SweepSettings(
     int Clients,
     int WritesPerClient,
     int Keys,
+    int WarmupWritesPerClient,
     double MinDelaySeconds,
     double MaxDelaySeconds,
     double SettleTimeoutSeconds);
