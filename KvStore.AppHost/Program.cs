@@ -7,6 +7,7 @@ var writeQuorum = builder.AddParameter("write-quorum");
 var minDelay = builder.AddParameter("min-delay");
 var maxDelay = builder.AddParameter("max-delay");
 var replicationTimeout = builder.AddParameter("replication-timeout");
+var fsync = builder.AddParameter("fsync");
 var replicationToken = builder.AddParameter("replication-token", new GenerateParameterDefault { MinLength = 32 }, secret: true);
 
 var leader = AddNode("leader", port: 8000, role: "leader")
@@ -37,4 +38,5 @@ IResourceBuilder<ProjectResource> AddNode(string name, int port, string role) =>
         .WithEnvironment("ROLE", role)
         .WithEnvironment("NODE_NAME", name)
         .WithEnvironment("REPLICATION_TOKEN", replicationToken)
-        .WithStateDirectory("DATA_DIR");
+        .WithStateDirectory("DATA_DIR")
+        .WithEnvironment("FSYNC", fsync);

@@ -23,7 +23,7 @@ internal sealed partial class Orchestrator : IHostedService, IDisposable
     private readonly ILogger<Orchestrator> _logger;
     private readonly IReadOnlyList<ResourceRuntime> _resources;
     private readonly ProcessLauncher _launcher;
-    private readonly ProjectBuilder _builder = new();
+    private readonly ProjectBuilder _builder;
     private readonly HttpClient _probeClient = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromSeconds(30) });
     private readonly CancellationTokenSource _shutdown = new();
     private Task _startup = Task.CompletedTask;
@@ -38,6 +38,7 @@ internal sealed partial class Orchestrator : IHostedService, IDisposable
         _time = time;
         _logger = logger;
         _launcher = new ProcessLauncher(_options.KillChildrenWithAppHost);
+        _builder = new ProjectBuilder(logger);
         var secrets = model.Parameters.Where(p => p.Secret).Select(p => p.Name).ToHashSet();
         _resources = model.Projects.Select(p => new ResourceRuntime(
             p,
@@ -138,7 +139,7 @@ internal sealed partial class Orchestrator : IHostedService, IDisposable
                 return Fail(runtime, $"the build of {Path.GetFileName(project.ProjectFile)} failed (see its console log)");
             }
 
-            _logger.ProjectBuilt(Path.GetFileName(project.ProjectFile), build.Duration.TotalSeconds);
+            runtime.Logs.Append(LogSource.System, $"Build succeeded ({build.Duration.TotalSeconds:0.0} s)");
         }
 
         if (!File.Exists(project.Dll))

@@ -22,7 +22,7 @@ internal static partial class OrchestratorLog
     [LoggerMessage(6, LogLevel.Information, "Built {Project} in {Seconds:0.0} s")]
     public static partial void ProjectBuilt(this ILogger logger, string project, double seconds);
 
-    [LoggerMessage(7, LogLevel.Warning, "Children are not tied to the AppHost's life (util-linux setpriv not found): if the AppHost is killed with SIGKILL, stop them yourself")]
+    [LoggerMessage(7, LogLevel.Warning, "Children are not tied to the AppHost's life (util-linux setsid and setpriv not found): if the AppHost is killed with SIGKILL, stop them yourself")]
     public static partial void NoParentDeathSignal(this ILogger logger);
 
     [LoggerMessage(8, LogLevel.Information, "Stopping {Count} resources")]

@@ -4,19 +4,23 @@ using System.Diagnostics;
 namespace KvStore.AppHost.Orchestration;
 
 /// <summary>
-/// Starts child processes, all from one dedicated thread that lives as long as the AppHost. The kernel's parent-death
-/// signal (PR_SET_PDEATHSIG, set by <c>setpriv --pdeathsig KILL</c>) fires when the <em>thread</em> that forked the child
-/// ends, not the process: started from a thread-pool thread that later retires, a healthy node would be killed.
+/// Starts child processes as <c>setsid setpriv --pdeathsig KILL -- dotnet app.dll</c> (util-linux; both exec in place, so
+/// the pid is the app's). The new session keeps Ctrl+C in a terminal to the AppHost, which then stops its children in
+/// order; the parent-death signal makes the kernel kill a child when the AppHost dies without stopping it (SIGKILL).
+/// That signal fires when the <em>thread</em> that forked the child ends, not the process, so every child is started from
+/// one dedicated thread that lives as long as the AppHost: from a thread-pool thread that later retires, a healthy node
+/// would be killed.
 /// </summary>
 internal sealed class ProcessLauncher : IDisposable
 {
+    private const string SetSid = "/usr/bin/setsid";
     private const string SetPriv = "/usr/bin/setpriv";
     private readonly BlockingCollection<Action> _work = new();
     private readonly bool _killWithParent;
 
     public ProcessLauncher(bool killWithParent)
     {
-        _killWithParent = killWithParent && OperatingSystem.IsLinux() && File.Exists(SetPriv);
+        _killWithParent = killWithParent && OperatingSystem.IsLinux() && File.Exists(SetPriv) && File.Exists(SetSid);
         new Thread(Run) { IsBackground = true, Name = "Child process launcher" }.Start();
     }
 
@@ -28,7 +32,7 @@ internal sealed class ProcessLauncher : IDisposable
     {
         var info = new ProcessStartInfo
         {
-            FileName = _killWithParent ? SetPriv : fileName,
+            FileName = _killWithParent ? SetSid : fileName,
             WorkingDirectory = workingDirectory,
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -38,7 +42,7 @@ internal sealed class ProcessLauncher : IDisposable
         };
         if (_killWithParent)
         {
-            foreach (var a in (string[])["--pdeathsig", "KILL", "--", fileName])
+            foreach (var a in (string[])[SetPriv, "--pdeathsig", "KILL", "--", fileName])
                 info.ArgumentList.Add(a);
         }
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using KvStore.AppHost.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace KvStore.AppHost.Orchestration;
 
@@ -8,14 +9,14 @@ namespace KvStore.AppHost.Orchestration;
 /// Builds each project at most once per run with <c>dotnet build</c>, however many resources run it (six nodes, one build).
 /// The output is kept so every resource that waited on the build can show it in its console log when it fails.
 /// </summary>
-internal sealed class ProjectBuilder
+internal sealed class ProjectBuilder(ILogger logger)
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<BuildResult>>> _builds = new(StringComparer.Ordinal);
 
     public Task<BuildResult> BuildAsync(ProjectOutput project) =>
         _builds.GetOrAdd(project.ProjectFile, file => new Lazy<Task<BuildResult>>(() => RunBuildAsync(file))).Value;
 
-    private static async Task<BuildResult> RunBuildAsync(string projectFile)
+    private async Task<BuildResult> RunBuildAsync(string projectFile)
     {
         var info = new ProcessStartInfo
         {
@@ -33,6 +34,8 @@ internal sealed class ProjectBuilder
         var stopwatch = Stopwatch.StartNew();
         using var process = ChildProcess.Start(info, (_, line) => output.Enqueue(line));
         var exitCode = await process.Exited;
+        if (exitCode == 0)
+            logger.ProjectBuilt(Path.GetFileName(projectFile), stopwatch.Elapsed.TotalSeconds);
         return new BuildResult(exitCode == 0, [.. output], stopwatch.Elapsed);
     }
 }
