@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace KvStore.AppHost.Orchestration;
 
 /// <summary>A resource as the dashboard and <c>GET /api/resources</c> show it, at one moment.</summary>
@@ -7,7 +5,7 @@ public sealed record ResourceSnapshot(
     string Name,
     string Type,
     ResourceState State,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] HealthStatus? Health,
+    HealthStatus? Health,
     int? ExitCode,
     IReadOnlyList<string> Urls,
     int? Pid,
