@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Microsoft.Extensions.Configuration;
 
 namespace KvStore.LoadRunner.Commands;
 
@@ -60,6 +61,10 @@ internal static class CliOptions
         });
         return option;
     }
+
+    /// <summary>A number of seconds from configuration (the environment), or <paramref name="fallback"/> when unset or not a number.</summary>
+    public static double SecondsSetting(IConfiguration configuration, string key, double fallback) =>
+        double.TryParse(configuration[key], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 ? seconds : fallback;
 
     public static Option<DirectoryInfo> Out(string files) => new("--out")
     {

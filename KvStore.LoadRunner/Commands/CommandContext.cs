@@ -11,6 +11,7 @@ internal sealed class CommandContext
     {
         Console = console;
         Interactive = interactive;
+        Configuration = configuration;
         Resolver = new ServiceEndpointResolver(configuration);
     }
 
@@ -19,6 +20,9 @@ internal sealed class CommandContext
 
     /// <summary>A terminal a human watches; otherwise (redirected, CI, tests) progress is plain lines.</summary>
     public bool Interactive { get; }
+
+    /// <summary>The process's environment (or a test's settings): service references and defaults such as MIN_DELAY.</summary>
+    public IConfiguration Configuration { get; }
 
     public ServiceEndpointResolver Resolver { get; }
 

@@ -43,8 +43,11 @@ internal static class SweepCommand
             },
         };
         var output = CliOptions.Out("sweep.json, sweep.md and sweep.svg");
-        var minDelay = CliOptions.Seconds("--min-delay", 0.0001, "The cluster's configured MIN_DELAY in seconds, for the plot's floor line.");
-        var maxDelay = CliOptions.Seconds("--max-delay", 0.001, "The cluster's configured MAX_DELAY in seconds, for the plot's floor line.");
+        // The nodes' own variable names, so an orchestrator can hand the load runner the same lag parameters.
+        var minDelay = CliOptions.Seconds("--min-delay", CliOptions.SecondsSetting(context.Configuration, "MIN_DELAY", 0.0001),
+            "The cluster's configured lag minimum in seconds, for the plot's floor line (default: MIN_DELAY if set).");
+        var maxDelay = CliOptions.Seconds("--max-delay", CliOptions.SecondsSetting(context.Configuration, "MAX_DELAY", 0.001),
+            "The cluster's configured lag maximum in seconds, for the plot's floor line (default: MAX_DELAY if set).");
         var settle = CliOptions.Settle(TimeSpan.FromSeconds(10),
             "After each burst, how long the followers may take to converge before the quorum is reported inconsistent.");
         var requestTimeout = CliOptions.RequestTimeout();
