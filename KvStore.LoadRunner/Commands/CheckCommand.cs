@@ -13,7 +13,7 @@ internal static class CheckCommand
     {
         var leader = CliOptions.Leader();
         var settle = CliOptions.Settle(TimeSpan.Zero,
-            "Keep comparing for up to this long until the followers converge (default 0: compare once, now).");
+            "Keep comparing for up to this long until the followers converge; 0 compares once, now.");
         var requestTimeout = CliOptions.RequestTimeout();
         var command = new Command("check", "Compare every node's /data with the leader's; exit 0 when identical, 1 with a per-follower diff otherwise.")
         {
