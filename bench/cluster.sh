@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Starts a 1 + 5 KvStore cluster of Release builds on 127.0.0.1:8000-8005, runs the given command against it, stops it.
+# Starts a 1 + 5 KvStore cluster of Release builds on 127.0.0.1:8000-8005 (PORT_BASE moves them), runs the given
+# command against it, stops it.
 #   bench/cluster.sh [--env NAME=VALUE ...] -- COMMAND...
 # Node settings come from the environment and --env (e.g. --env MIN_DELAY=0 --env MAX_DELAY=0 --env FSYNC=never);
-# --env DATA_DIR=DIR gives each node DIR/<name>. The command sees LEADER_URL.
+# --env DATA_DIR=DIR gives each node DIR/<name>. The command sees LEADER_URL and LEADER_PID.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 envs=()
@@ -12,7 +13,9 @@ done
 shift || true
 [ $# -gt 0 ] || { echo "usage: $0 [--env N=V ...] -- COMMAND..." >&2; exit 2; }
 
-for p in 8000 8001 8002 8003 8004 8005; do
+base=${PORT_BASE:-8000}
+ports=($base $((base+1)) $((base+2)) $((base+3)) $((base+4)) $((base+5)))
+for p in "${ports[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "port $p is already in use; stop whatever listens there first" >&2; exit 1; fi
 done
 dotnet build "$root/KvStore.Node" -c Release -v q -nologo >/dev/null
@@ -34,19 +37,20 @@ node_env() { # name
 followers=()
 for i in 1 2 3 4 5; do
   mapfile -t extra < <(node_env follower$i)
-  env ROLE=follower NODE_NAME=follower$i LEADER=http://127.0.0.1:8000 REPLICATION_TOKEN=bench \
-    ASPNETCORE_URLS=http://127.0.0.1:800$i Logging__LogLevel__Default=Warning "${extra[@]}" \
+  env ROLE=follower NODE_NAME=follower$i LEADER=http://127.0.0.1:$base REPLICATION_TOKEN=bench \
+    ASPNETCORE_URLS=http://127.0.0.1:${ports[$i]} Logging__LogLevel__Default=Warning "${extra[@]}" \
     dotnet "$dll" >"$logs/follower$i.log" 2>&1 &
-  pids+=($!); followers+=("http://127.0.0.1:800$i")
+  pids+=($!); followers+=("http://127.0.0.1:${ports[$i]}")
 done
 mapfile -t extra < <(node_env leader)
 env ROLE=leader NODE_NAME=leader REPLICATION_TOKEN=bench FOLLOWERS="$(IFS=,; echo "${followers[*]}")" \
-  ASPNETCORE_URLS=http://127.0.0.1:8000 Logging__LogLevel__Default=Warning "${extra[@]}" \
+  ASPNETCORE_URLS=http://127.0.0.1:$base Logging__LogLevel__Default=Warning "${extra[@]}" \
   dotnet "$dll" >"$logs/leader.log" 2>&1 &
 pids+=($!)
 
-for p in 8000 8001 8002 8003 8004 8005; do
+for p in "${ports[@]}"; do
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$p/health" >/dev/null && break; sleep 0.1; done
   curl -sf "http://127.0.0.1:$p/health" >/dev/null || { echo "node on $p did not start; logs in $logs" >&2; tail -5 "$logs"/*.log >&2; exit 1; }
 done
-LEADER_URL=http://127.0.0.1:8000 "$@"
+export LEADER_URL=http://127.0.0.1:$base LEADER_PID=${pids[5]}
+"$@"
