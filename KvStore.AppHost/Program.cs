@@ -23,8 +23,11 @@ var followers = Enumerable.Range(1, 5)
 leader.WithEnvironment("FOLLOWERS", string.Join(',', followers.Select(f => f.Resource.Name)));
 followers.ForEach(follower => leader.WithReference(follower));
 
+// The lag bounds tell the load runner where the latency floor of its plots lies.
 var loadRunner = builder.AddProject("loadrunner", "../KvStore.LoadRunner/KvStore.LoadRunner.csproj")
     .WithReference(leader)
+    .WithEnvironment("MIN_DELAY", minDelay)
+    .WithEnvironment("MAX_DELAY", maxDelay)
     .WithExplicitStart();
 loadRunner.WithArgs("sweep", "--leader", "http://leader", "--out", loadRunner.StateDirectory());
 

@@ -40,12 +40,7 @@ internal sealed partial class Orchestrator : IHostedService, IDisposable
         _launcher = new ProcessLauncher(_options.KillChildrenWithAppHost);
         _builder = new ProjectBuilder(logger);
         var secrets = model.Parameters.Where(p => p.Secret).Select(p => p.Name).ToHashSet();
-        _resources = model.Projects.Select(p => new ResourceRuntime(
-            p,
-            new ResourceLogBuffer(_options.LogLinesPerResource, time),
-            p.Endpoints.Select(e => run.EndpointUrl(p.Name, e.Name)).ToList(),
-            p.Environment.Select(v => new EnvironmentEntry(v.Name, v.Value is ParameterValue pv && secrets.Contains(pv.Parameter) ? "******" : run.Resolve(v.Value))).ToList(),
-            p.Args.Select(run.Resolve).ToList())).ToList();
+        _resources = model.Projects.Select(p => NewRuntime(p, secrets)).ToList();
     }
 
     public IReadOnlyList<ResourceSnapshot> Snapshots() => _resources.Select(r => r.Snapshot()).ToList();
@@ -92,6 +87,15 @@ internal sealed partial class Orchestrator : IHostedService, IDisposable
             resource.Dispose();
         _shutdown.Dispose();
     }
+
+    private ResourceRuntime NewRuntime(ProjectResource project, HashSet<string> secretParameters) => new(
+        project,
+        new ResourceLogBuffer(_options.LogLinesPerResource, _time),
+        [.. project.Endpoints.Select(e => _run.EndpointUrl(project.Name, e.Name))],
+        // What the dashboard shows of the environment: the model's variables for this run, secret parameters masked.
+        [.. project.Environment.Select(v => new EnvironmentEntry(
+            v.Name, v.Value is ParameterValue p && secretParameters.Contains(p.Parameter) ? "******" : _run.Resolve(v.Value)))],
+        [.. project.Args.Select(_run.Resolve)]);
 
     private ResourceRuntime? Find(string name) => _resources.FirstOrDefault(r => r.Resource.Name == name);
 

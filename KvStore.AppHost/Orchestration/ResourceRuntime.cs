@@ -6,7 +6,9 @@ namespace KvStore.AppHost.Orchestration;
 /// One resource's live state: its current process, state, health and console log. Commands (start, stop) run one at a
 /// time per resource (<see cref="Commands"/>); state changes from the process and the health probe take <c>_lock</c>.
 /// </summary>
-internal sealed class ResourceRuntime(ProjectResource resource, ResourceLogBuffer logs, IReadOnlyList<string> urls, IReadOnlyList<EnvironmentEntry> environment, IReadOnlyList<string> args) : IDisposable
+internal sealed class ResourceRuntime(
+    ProjectResource resource, ResourceLogBuffer logs, IReadOnlyList<string> urls, IReadOnlyList<EnvironmentEntry> environment, IReadOnlyList<string> args)
+    : IDisposable
 {
     private readonly Lock _lock = new();
     private ResourceState _state = ResourceState.NotStarted;
@@ -26,9 +28,8 @@ internal sealed class ResourceRuntime(ProjectResource resource, ResourceLogBuffe
 
     public SemaphoreSlim Commands { get; } = new(1, 1);
 
-    /// <summary>The process of the current run, until it exits; guarded by <c>_lock</c>.</summary>
+    /// <summary>The process of the current run, until it exits; changed under <c>_lock</c>, read without it (one reference).</summary>
     public ChildProcess? Process { get; private set; }
-
 
     public bool StopRequested { get; private set; }
 

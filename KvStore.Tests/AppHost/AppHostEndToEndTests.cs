@@ -33,6 +33,9 @@ public sealed class AppHostEndToEndTests(AppHostFixture fixture)
         Assert.True(loadRunner.ExplicitStart);
         Assert.Null(loadRunner.Pid);
         Assert.Equal(["sweep", "--leader", "http://leader", "--out"], loadRunner.Args.Take(4));
+        var loadRunnerEnv = loadRunner.Environment.ToDictionary(e => e.Name, e => e.Value);
+        Assert.Equal(AppHost.NodeUrl("leader"), loadRunnerEnv["services__leader__http__0"]);
+        Assert.Equal("0.001", loadRunnerEnv["MAX_DELAY"]);
     }
 
     [Fact]
