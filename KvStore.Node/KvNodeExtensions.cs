@@ -91,8 +91,12 @@ public static class KvNodeExtensions
             return new InMemoryReplicationLog(retain, isLeader ? Guid.NewGuid() : Guid.Empty);
         }
 
-        return WriteAheadLog.Open(o.DataDir, isLeader ? Guid.NewGuid() : null, sp.GetRequiredService<KeyValueState>(),
+        var wal = WriteAheadLog.Open(o.DataDir, isLeader ? Guid.NewGuid() : null, sp.GetRequiredService<KeyValueState>(),
             retain, o.SegmentBytes, o.FsyncPolicy, sp.GetRequiredService<TimeProvider>(), logger);
+
+        // Recovery reads whole snapshot and segment files; hand those buffers back to the OS before serving.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        return wal;
     }
 
     private static NodeContext CreateContext(IServiceProvider sp)
