@@ -11,7 +11,7 @@ using KvStore.Node.Telemetry;
 namespace KvStore.Node.Leader;
 
 /// <summary>A follower's acknowledgement: everything up to <see cref="AppliedIndex"/> is durable there.</summary>
-internal readonly record struct Acknowledgement(long AppliedIndex, bool Gap, TimeSpan Latency, TimeSpan Lag);
+internal readonly record struct Acknowledgement(string Node, long AppliedIndex, bool Gap, TimeSpan Latency, TimeSpan Lag);
 
 /// <summary>Where a replication message sits in the traces: under its first traced write, linked to the others.</summary>
 internal readonly record struct MessageTrace(ActivityContext Parent, List<ActivityLink>? Links, int Entries);
@@ -88,7 +88,7 @@ internal sealed class FollowerClient : IDisposable
 
         var reply = await response.Content.ReadFromJsonAsync(KvJsonContext.Default.ReplicateResponse, cancellationToken)
             ?? throw new System.Text.Json.JsonException("empty replicate response");
-        return new Acknowledgement(reply.AppliedIndex, response.StatusCode == HttpStatusCode.Conflict, _time.GetElapsedTime(started), lag);
+        return new Acknowledgement(reply.Node, reply.AppliedIndex, response.StatusCode == HttpStatusCode.Conflict, _time.GetElapsedTime(started), lag);
     }
 
     public void Dispose() => _http.Dispose();

@@ -50,6 +50,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     private long _resetTo = NoReset;
     private volatile bool _failing;
     private string? _lastError;
+    private volatile string? _reportedName;
     private long _lastAckLatencyTicks = -1;
     private long _lastProgressTimestamp;
 
@@ -77,7 +78,8 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         _snapshots = Resilience(SnapshotAttemptTimeout);
     }
 
-    public string Name => _endpoint.Name;
+    /// <summary>The follower's own NODE_NAME once it has answered; until then the name it is listed under.</summary>
+    public string Name => _reportedName ?? _endpoint.Name;
 
     public void Start() => _loop = Task.Run(() => RunAsync(_stopping.Token));
 
@@ -94,7 +96,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
             : FollowerState.Healthy;
         var latencyTicks = Interlocked.Read(ref _lastAckLatencyTicks);
         return new FollowerStatus(
-            _endpoint.Name,
+            Name,
             _endpoint.Url.ToString().TrimEnd('/'),
             acked,
             lag,
@@ -180,7 +182,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         // The snapshot may include entries applied but not yet durable here; it must not leave before they are.
         var snapshot = _state.Snapshot();
         await _log.WaitDurableAsync(snapshot.AppliedIndex, cancellationToken);
-        LogSendingSnapshot(_logger, _endpoint.Name, snapshot.AppliedIndex, snapshot.Items.Length);
+        LogSendingSnapshot(_logger, Name, snapshot.AppliedIndex, snapshot.Items.Length);
 
         var ack = await _snapshots.ExecuteAsync(
             static (state, token) => new ValueTask<Acknowledgement>(state.self._client.SendSnapshotAsync(state.self._log.LogId, state.snapshot, token)),
@@ -202,10 +204,10 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
             // A gap answer carries the follower's true position, lower than we thought if it lost its state.
             OnAcknowledged(ack, replicaLostState: ack.Gap);
             if (!ack.Gap)
-                _metrics.Acknowledged(_endpoint.Name, ack.Latency, message.Count, message.Body.Length);
+                _metrics.Acknowledged(Name, ack.Latency, message.Count, message.Body.Length);
             if (ack.Gap && !generation.IsCancellationRequested)
             {
-                LogCatchingUp(_logger, _endpoint.Name, ack.AppliedIndex);
+                LogCatchingUp(_logger, Name, ack.AppliedIndex);
                 RequestReset(ack.AppliedIndex);
             }
         }
@@ -222,10 +224,12 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
 
     private void OnAcknowledged(Acknowledgement ack, bool replicaLostState)
     {
+        if (!string.IsNullOrEmpty(ack.Node))
+            _reportedName = ack.Node;
         if (_failing)
         {
             _failing = false;
-            LogReachable(_logger, _endpoint.Name, ack.AppliedIndex);
+            LogReachable(_logger, Name, ack.AppliedIndex);
         }
 
         Interlocked.Exchange(ref _lastAckLatencyTicks, ack.Latency.Ticks);
@@ -249,7 +253,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
                 var span = NodeActivities.Source.StartActivity(NodeActivities.Replicate, ActivityKind.Internal, entry.Trace);
                 if (span is null)
                     continue;
-                span.SetTag(NodeActivities.FollowerTag, _endpoint.Name);
+                span.SetTag(NodeActivities.FollowerTag, Name);
                 span.SetTag(NodeActivities.LogIndexTag, entry.Index);
                 span.SetTag(NodeActivities.BatchSizeTag, entries.Length);
                 _openSpans.Enqueue((entry.Index, span));
@@ -284,7 +288,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         if (!_failing)
         {
             _failing = true;
-            LogUnreachable(_logger, _endpoint.Name, _endpoint.Url, error?.Message);
+            LogUnreachable(_logger, Name, _endpoint.Url, error?.Message);
         }
     }
 

@@ -26,6 +26,8 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
         _log = log;
         var o = options.Value;
         var logger = loggers.CreateLogger<ReplicationCoordinator>();
+        MinDelay = o.MinDelay;
+        MaxDelay = o.MaxDelay;
         var settings = new ReplicationSettings(o.ReplicationBatch, o.ReplicationPipeline);
         _replicators = followers.Endpoints
             .Select((endpoint, slot) => new FollowerReplicator(
@@ -35,6 +37,11 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
         metrics.ObserveLag(() => Statuses().Select(s => (s.Name, s.Lag)));
         _quorum = quorum;
     }
+
+    /// <summary>The simulated lag bounds, seconds: clients plotting latency need the floor they imply.</summary>
+    public double MinDelay { get; }
+
+    public double MaxDelay { get; }
 
     /// <summary>Wakes every follower's stream after an append.</summary>
     public void Notify()

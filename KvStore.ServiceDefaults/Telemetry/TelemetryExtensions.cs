@@ -41,13 +41,7 @@ public static class TelemetryExtensions
                 logging.AddOtlpExporter();
         });
 
-        builder.Services.AddSingleton(_ =>
-        {
-            var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(Sources);
-            if (exportOtlp)
-                tracing.AddOtlpExporter();
-            return tracing.Build();
-        });
+        builder.Services.AddSingleton(_ => BuildTracerProvider(resource, exportOtlp, Sources));
         builder.Services.AddSingleton(_ =>
         {
             var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(Meters);
@@ -57,6 +51,28 @@ public static class TelemetryExtensions
         });
         builder.Services.AddHostedService<TelemetryStartup>();
         return builder;
+    }
+
+    /// <summary>
+    /// Tracing for a console tool without a host (the load runner): exports its spans and HttpClient's over OTLP
+    /// when OTEL_EXPORTER_OTLP_ENDPOINT is set; null otherwise. Dispose it to flush before the process exits.
+    /// </summary>
+    public static TracerProvider? StartTracingForTool(string defaultServiceName, params string[] sources)
+    {
+        if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+            return null;
+        var serviceName = Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? defaultServiceName;
+        var attributes = Environment.GetEnvironmentVariable("OTEL_RESOURCE_ATTRIBUTES") ?? "";
+        var resource = ResourceBuilder.CreateDefault().AddService(serviceName, autoGenerateServiceInstanceId: !attributes.Contains("service.instance.id", StringComparison.Ordinal));
+        return BuildTracerProvider(resource, exportOtlp: true, [.. sources, "System.Net.Http"]);
+    }
+
+    private static TracerProvider BuildTracerProvider(ResourceBuilder resource, bool exportOtlp, string[] sources)
+    {
+        var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(sources);
+        if (exportOtlp)
+            tracing.AddOtlpExporter();
+        return tracing.Build();
     }
 
     /// <summary>Health probes arrive every few seconds from orchestrators; their spans would drown the traces that matter.</summary>

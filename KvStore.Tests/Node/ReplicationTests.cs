@@ -153,6 +153,9 @@ public sealed class ReplicationTests(SharedCluster shared)
         var followers = cluster.GetProperty("followers").EnumerateArray().ToArray();
         Assert.Equal(5, followers.Length);
         Assert.Equal(Cluster.FollowerUrls.Order(), followers.Select(f => f.GetProperty("url").GetString()!).Order());
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => $"follower{i}"), followers.Select(f => f.GetProperty("name").GetString()!).Order());
+        Assert.Equal(0.0001, cluster.GetProperty("minDelay").GetDouble());
+        Assert.Equal(0.001, cluster.GetProperty("maxDelay").GetDouble());
         Assert.All(followers, f =>
         {
             Assert.Equal("healthy", f.GetProperty("state").GetString());
