@@ -88,14 +88,9 @@ public static class ClientApi
     public static async Task<Results<Ok<WriteResponse>, Created<WriteResponse>, ProblemHttpResult>> PutKey(
         string key, HttpContext http, NodeContext node, CancellationToken cancellationToken)
     {
-        if (node.Writer is not { } writer)
-            return Problems.NotLeader(node);
-        if (RequestParsing.ValidateKey(key) is { } badKey)
-            return badKey;
-        if (RequestParsing.TryGetQuorum(http.Request, writer.Followers, writer.DefaultQuorum, out var quorum) is { } badQuorum)
-            return badQuorum;
-        if (RequestParsing.TryGetPrecondition(http.Request, out var ifVersion) is { } badPrecondition)
-            return badPrecondition;
+        var (writer, quorum, ifVersion, refused) = AdmitKeyWrite(key, http, node);
+        if (refused is not null)
+            return refused;
 
         var (body, badBody) = await RequestParsing.ReadJsonBodyAsync(http.Request, node.MaxValueBytes, cancellationToken);
         if (badBody is not null)
@@ -103,7 +98,7 @@ public static class ClientApi
         if (RequestParsing.ValidateJsonValue(body!) is { } badJson)
             return badJson;
 
-        var outcome = await writer.WriteAsync(new WriteCommand(key, body, ifVersion, quorum), cancellationToken);
+        var outcome = await writer!.WriteAsync(new WriteCommand(key, body, ifVersion, quorum), cancellationToken);
         if (outcome is not WriteOutcome.Committed committed)
             return OutcomeProblem(key, outcome);
 
@@ -114,17 +109,27 @@ public static class ClientApi
     public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> DeleteKey(
         string key, HttpContext http, NodeContext node, CancellationToken cancellationToken)
     {
-        if (node.Writer is not { } writer)
-            return Problems.NotLeader(node);
-        if (RequestParsing.ValidateKey(key) is { } badKey)
-            return badKey;
-        if (RequestParsing.TryGetQuorum(http.Request, writer.Followers, writer.DefaultQuorum, out var quorum) is { } badQuorum)
-            return badQuorum;
-        if (RequestParsing.TryGetPrecondition(http.Request, out var ifVersion) is { } badPrecondition)
-            return badPrecondition;
+        var (writer, quorum, ifVersion, refused) = AdmitKeyWrite(key, http, node);
+        if (refused is not null)
+            return refused;
 
-        var outcome = await writer.WriteAsync(new WriteCommand(key, null, ifVersion, quorum), cancellationToken);
+        var outcome = await writer!.WriteAsync(new WriteCommand(key, null, ifVersion, quorum), cancellationToken);
         return outcome is WriteOutcome.Committed committed ? Committed(http, key, committed) : OutcomeProblem(key, outcome);
+    }
+
+    /// <summary>What PUT and DELETE on <c>/kv/{key}</c> check before touching the body: role, key, quorum, preconditions.</summary>
+    private static (LeaderWriter? Writer, int Quorum, long? IfVersion, ProblemHttpResult? Refused) AdmitKeyWrite(
+        string key, HttpContext http, NodeContext node)
+    {
+        if (node.Writer is not { } writer)
+            return (null, 0, null, Problems.NotLeader(node));
+        if (RequestParsing.ValidateKey(key) is { } badKey)
+            return (null, 0, null, badKey);
+        if (RequestParsing.TryGetQuorum(http.Request, writer.Followers, writer.DefaultQuorum, out var quorum) is { } badQuorum)
+            return (null, 0, null, badQuorum);
+        if (RequestParsing.TryGetPrecondition(http.Request, out var ifVersion) is { } badPrecondition)
+            return (null, 0, null, badPrecondition);
+        return (writer, quorum, ifVersion, null);
     }
 
     private static async Task<(Storage.VersionedValue Found, ProblemHttpResult? Problem)> LookupAsync(
