@@ -24,11 +24,14 @@ public sealed class TracingTests
 
         // Lag 2–5 ms, long enough to measure against timer resolution.
         await using var cluster = await TestCluster.StartAsync(new ClusterSettings { MinDelay = 0.002, MaxDelay = 0.005 });
-        var response = await cluster.WriteAsync("traced", 42, quorum: 5);
+        // The listener sees every cluster in this process; a unique key picks out this test's write.
+        var key = $"traced-{Guid.NewGuid():N}";
+        var response = await cluster.WriteAsync(key, 42, quorum: 5);
         response.EnsureSuccessStatusCode();
         var version = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64();
 
-        var write = spans.Single(s => s.OperationName == NodeActivities.Write && Equals(s.GetTagItem(NodeActivities.VersionTag), version));
+        var write = spans.Single(s => s.OperationName == NodeActivities.Write && Equals(s.GetTagItem(NodeActivities.KeyTag), key));
+        Assert.Equal(version, write.GetTagItem(NodeActivities.VersionTag));
         var replicate = spans.Where(s => s.OperationName == NodeActivities.Replicate && s.ParentSpanId == write.SpanId).ToArray();
 
         Assert.Equal(5, replicate.Length);
