@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Authentication;
 using KvStore.AppHost.Dashboard.Api;
 using KvStore.AppHost.Dashboard.Authentication;
+using KvStore.AppHost.Telemetry;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +16,9 @@ internal static class DashboardHostingExtensions
         var services = builder.Services;
         services.AddOptions<DashboardOptions>().BindConfiguration(DashboardOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         var url = builder.Configuration.GetSection(DashboardOptions.SectionName).Get<DashboardOptions>()?.Url ?? new DashboardOptions().Url;
-        builder.WebHost.UseUrls(url);
+        // Explicit listeners rather than UseUrls: the OTLP ports beside this one need their own protocols.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(url, HttpProtocols.Http1));
+        builder.AddTelemetryReceiver();
 
         services.AddSingleton(sp => BrowserToken.Create(sp.GetRequiredService<IOptions<DashboardOptions>>().Value.BrowserToken));
         services.AddSingleton<DashboardAssets>();
@@ -48,6 +52,7 @@ internal static class DashboardHostingExtensions
 
     public static WebApplication MapDashboard(this WebApplication app)
     {
+        app.MapOtlpReceiver();
         app.UseStatusCodePages();
         app.UseStaticFiles(new StaticFileOptions { FileProvider = app.Services.GetRequiredService<DashboardAssets>().Files, RequestPath = DashboardAssets.RequestPath });
         app.UseAuthentication();
@@ -58,6 +63,7 @@ internal static class DashboardHostingExtensions
         app.MapResourcesApi();
         app.MapKvExplorerApi();
         app.MapDashboardInfoApi();
+        app.MapTelemetryApi();
 
         var options = app.Services.GetRequiredService<IOptions<DashboardOptions>>();
         var token = app.Services.GetRequiredService<BrowserToken>();

@@ -11,12 +11,16 @@ public sealed class DashboardOptions : IValidatableObject
     [Required]
     public string Url { get; set; } = "http://localhost:18888";
 
-    /// <summary>OTLP/gRPC, the endpoint resources export to (the receiver comes with the telemetry work).</summary>
+    /// <summary>OTLP/gRPC (HTTP/2 without TLS), the endpoint resources export to.</summary>
     [Required]
     public string OtlpGrpcUrl { get; set; } = "http://localhost:18889";
 
+    /// <summary>OTLP/HTTP with protobuf bodies (<c>POST /v1/traces</c>, <c>/v1/metrics</c>, <c>/v1/logs</c>).</summary>
     [Required]
     public string OtlpHttpUrl { get; set; } = "http://localhost:18890";
+
+    /// <summary>When set, OTLP exports must carry it in the <c>x-otlp-api-key</c> header; when not, OTLP is open (meant for loopback).</summary>
+    public string? OtlpApiKey { get; set; }
 
     /// <summary>The browser token; a fresh random one each run when not set.</summary>
     public string? BrowserToken { get; set; }
@@ -32,6 +36,10 @@ public sealed class DashboardOptions : IValidatableObject
             if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
                 yield return new ValidationResult($"Dashboard:{name} must be an http URL, like http://localhost:18888, not '{value}'", [name]);
         }
+
+        var ports = new[] { Url, OtlpGrpcUrl, OtlpHttpUrl }.Select(u => Uri.TryCreate(u, UriKind.Absolute, out var uri) ? uri.Port : -1).ToList();
+        if (ports.Distinct().Count() < ports.Count)
+            yield return new ValidationResult("Dashboard:Url, OtlpGrpcUrl and OtlpHttpUrl need three different ports", [nameof(Url), nameof(OtlpGrpcUrl), nameof(OtlpHttpUrl)]);
 
         if (BrowserToken is { Length: < 16 })
             yield return new ValidationResult("Dashboard:BrowserToken must be at least 16 characters", [nameof(BrowserToken)]);

@@ -8,7 +8,7 @@ namespace KvStore.AppHost.Dashboard.Api;
 /// </summary>
 internal static class PagesApi
 {
-    private static readonly string[] Paths = ["/", "/consolelogs/{resource?}", "/explorer", "/traces", "/metrics"];
+    private static readonly string[] Paths = ["/", "/consolelogs/{resource?}", "/explorer", "/structuredlogs", "/traces", "/traces/{traceId}", "/metrics"];
 
     public static IEndpointRouteBuilder MapPages(this IEndpointRouteBuilder app)
     {

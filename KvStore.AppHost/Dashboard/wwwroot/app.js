@@ -5,8 +5,9 @@ const pages = {
   resources: () => import('./resources.js'),
   consolelogs: () => import('./logs.js'),
   explorer: () => import('./explorer.js'),
-  traces: () => import('./telemetry.js'),
-  metrics: () => import('./telemetry.js'),
+  traces: () => import('./traces.js'),
+  structuredlogs: () => import('./structuredlogs.js'),
+  metrics: () => import('./metrics.js'),
 };
 
 const segments = location.pathname.split('/').filter(Boolean);

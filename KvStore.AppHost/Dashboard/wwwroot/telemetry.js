@@ -1,18 +1,31 @@
-import { api, el } from './api.js';
+import { el } from './api.js';
 
-// Places kept for the telemetry work: the OTLP receiver, traces and metrics views.
-export async function render(main, { page }) {
-  const title = page === 'traces' ? 'Traces' : 'Metrics';
-  const what = page === 'traces'
-    ? 'Each write as one trace: the leader\'s span and one replication span per follower, with the quorum point marked.'
-    : 'Replication latency per follower (p50, p90, p99 over time) and replication lag.';
-  const info = await api('/api/info');
-  main.replaceChildren(
-    el('div', { class: 'page-header' }, el('h1', {}, title)),
-    el('div', { class: 'card placeholder' },
-      el('h2', {}, `${title} come with telemetry`),
-      el('p', {}, what),
-      el('p', {}, 'The resources already export OpenTelemetry data to ',
-        el('code', {}, info.ok ? info.body.otlpGrpcUrl : 'the dashboard\'s OTLP endpoint'),
-        '; the dashboard\'s OTLP receiver and this page arrive with the telemetry issue.')));
+// Shared by the Traces, Structured logs and Metrics pages.
+const palette = ['#512bd4', '#0f7b8a', '#c2410c', '#15803d', '#b91c1c', '#7c3aed', '#0369a1', '#a16207', '#be185d', '#4d7c0f'];
+
+// A resource keeps its colour across a page: by its place among the resources shown (leader first, then followers).
+export function colourOf(resource, resources) {
+  const index = [...resources].sort().indexOf(resource);
+  return palette[(index < 0 ? 0 : index) % palette.length];
+}
+
+export function formatMs(ms) {
+  if (ms === null || ms === undefined) return '—';
+  if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`;
+  if (ms < 100) return `${ms.toFixed(2)} ms`;
+  if (ms < 10000) return `${ms.toFixed(0)} ms`;
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function formatValue(value) {
+  if (Array.isArray(value)) return value.map(formatValue).join(', ');
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+export function attributeTable(attributes) {
+  const entries = Object.entries(attributes ?? {});
+  if (!entries.length) return el('p', { class: 'muted' }, 'None');
+  return el('table', { class: 'grid attributes' }, el('tbody', {}, entries.map(([k, v]) =>
+    el('tr', {}, el('td', { class: 'mono' }, k), el('td', { class: 'value' }, formatValue(v))))));
 }
