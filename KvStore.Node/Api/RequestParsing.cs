@@ -83,14 +83,29 @@ public static class RequestParsing
         if (request.ContentLength > limit)
             return (null, TooLarge(limit));
 
-        using var buffer = new MemoryStream(request.ContentLength is { } length ? (int)length : 256);
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        // The usual case: the length is announced, so the body is read once into an array of exactly that size.
+        if (request.ContentLength is { } length)
         {
-            if (buffer.Length + read > limit)
-                return (null, TooLarge(limit));
-            buffer.Write(chunk, 0, read);
+            var exact = new byte[length];
+            await request.Body.ReadExactlyAsync(exact, cancellationToken);
+            return (exact, null);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+            {
+                if (buffer.Length + read > limit)
+                    return (null, TooLarge(limit));
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
         return (buffer.ToArray(), null);

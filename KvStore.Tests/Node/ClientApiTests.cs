@@ -146,6 +146,22 @@ public sealed class ClientApiTests(SharedCluster shared)
     }
 
     [Fact]
+    public async Task A_chunked_body_of_unknown_length_is_read_and_still_bounded()
+    {
+        using var small = new StreamContent(new MemoryStream("[1,2,3]"u8.ToArray()));
+        small.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var put = await Cluster.Leader.PutAsync("/kv/chunked?quorum=1", small);
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        Assert.Equal(3, (await Cluster.Leader.GetFromJsonAsync<int[]>("/kv/chunked"))!.Length);
+
+        var huge = Encoding.UTF8.GetBytes("\"" + new string('x', 1024 * 1024 + 10) + "\"");
+        using var big = new StreamContent(new MemoryStream(huge));
+        big.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        await Problem.AssertAsync(await Cluster.Leader.PutAsync("/kv/chunked", big), HttpStatusCode.RequestEntityTooLarge, "value_too_large");
+        Assert.Equal(3, (await Cluster.Leader.GetFromJsonAsync<int[]>("/kv/chunked"))!.Length);
+    }
+
+    [Fact]
     public async Task Put_stores_any_json_value_verbatim()
     {
         using var content = new StringContent("""{"nested":{"list":[1,"two",null,true]},"pi":3.14159}""", Encoding.UTF8, "application/json");
