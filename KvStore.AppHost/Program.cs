@@ -33,9 +33,10 @@ loadRunner.WithArgs("sweep", "--leader", "http://leader", "--out", loadRunner.St
 
 builder.Build().Run();
 
-// A node: the same project in either role; 8080 is its port inside a container (the publishers' concern).
+// A node: the same project in either role; 8080 is its port inside a container, whose image deploy/build-images.sh builds.
 IResourceBuilder<ProjectResource> AddNode(string name, int port, string role) =>
     builder.AddProject(name, "../KvStore.Node/KvStore.Node.csproj")
+        .PublishAsDockerFile("kvstore/node", dockerfile: "../deploy/node.Dockerfile", buildContext: "../artifacts/publish/node")
         .WithHttpEndpoint(port, targetPort: 8080)
         .WithHttpHealthCheck("/health")
         .WithEnvironment("ROLE", role)

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.RegularExpressions;
 using KvStore.AppHost.Dashboard;
 using KvStore.AppHost.Orchestration;
+using KvStore.AppHost.Publishing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,12 +50,16 @@ public sealed partial class DistributedApplicationBuilder : IDistributedApplicat
         var model = new DistributedApplicationModel([.. _resources]);
         ModelValidation.ThrowIfInvalid(model);
 
+        var mode = AppHostModes.From(_host.Configuration);
+        if (mode == AppHostMode.Publish)
+            return new DistributedApplication(new PublishingRun(model, _host.Configuration, AppHostDirectory), model);
+
         _host.Services.AddSingleton(model);
-        _host.Services.AddOrchestrator(_host.Configuration);
+        _host.Services.AddOrchestrator(_host.Configuration, mode);
         _host.AddDashboard();
         var app = _host.Build();
         app.MapDashboard();
-        return new DistributedApplication(app, model);
+        return new DistributedApplication(app, model, mode);
     }
 
     internal IResource GetResource(string name) => _resources.Single(r => r.Name == name);

@@ -23,5 +23,8 @@ public sealed record ProjectResource(string Name, string ProjectPath) : IResourc
     /// <summary>Not started with the application; only when a user starts it (dashboard, API).</summary>
     public bool ExplicitStart { get; init; }
 
+    /// <summary>How the Compose publisher deploys it; null: it is not deployed, it runs from the host.</summary>
+    public ContainerImage? Container { get; init; }
+
     public EndpointDefinition? FindEndpoint(string name) => Endpoints.FirstOrDefault(e => e.Name == name);
 }

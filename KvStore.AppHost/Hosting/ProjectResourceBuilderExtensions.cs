@@ -68,6 +68,14 @@ public static class ProjectResourceBuilderExtensions
     public static IResourceBuilder<ProjectResource> WithExplicitStart(this IResourceBuilder<ProjectResource> builder) =>
         builder.Update(r => r with { ExplicitStart = true });
 
+    /// <summary>
+    /// Deploys the resource as image <paramref name="image"/>, built from <paramref name="dockerfile"/> over
+    /// <paramref name="buildContext"/> (both relative to the AppHost project's folder), as Aspire's <c>PublishAsDockerFile</c>.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> PublishAsDockerFile(
+        this IResourceBuilder<ProjectResource> builder, string image, string dockerfile, string buildContext) =>
+        builder.Update(r => r with { Container = new ContainerImage(image, dockerfile, buildContext) });
+
     // Aspire 13's form, which ServiceEndpointResolver falls back to: FOLLOWER1_HTTP.
     private static string ServiceVariableName(string resource, string endpoint) =>
         $"{resource.ToUpperInvariant().Replace('-', '_')}_{endpoint.ToUpperInvariant()}";

@@ -8,7 +8,11 @@ namespace KvStore.AppHost.Orchestration;
 
 internal static class OrchestrationServiceCollectionExtensions
 {
-    public static IServiceCollection AddOrchestrator(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// The orchestrator and this run's context. In <see cref="AppHostMode.Dashboard"/> mode the resources run elsewhere:
+    /// the context holds their discovered URLs and the orchestrator only watches their health.
+    /// </summary>
+    public static IServiceCollection AddOrchestrator(this IServiceCollection services, IConfiguration configuration, AppHostMode mode)
     {
         services.AddOptions<OrchestratorOptions>().BindConfiguration(OrchestratorOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(TimeProvider.System);
@@ -18,6 +22,8 @@ internal static class OrchestrationServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<OrchestratorOptions>>().Value;
             var runId = RunContext.NewRunId(sp.GetRequiredService<TimeProvider>());
             var root = options.StateRoot is { Length: > 0 } configured ? Path.GetFullPath(configured) : Path.Combine(Path.GetTempPath(), "kvstore-apphost");
+            if (mode == AppHostMode.Dashboard)
+                return new RunContext(runId, Path.Combine(root, runId), DiscoveredEndpoints.Resolve(model, configuration));
             return new RunContext(runId, Path.Combine(root, runId), options.Host,
                 ParameterValues.Resolve(model, configuration), PortAssignments.Resolve(model, configuration));
         });

@@ -56,6 +56,13 @@ internal sealed partial class Orchestrator : IHostedService, IDisposable
         if (!_launcher.KillsChildrenWithAppHost)
             _logger.NoParentDeathSignal();
 
+        if (_run.ExternalResources)
+        {
+            foreach (var runtime in _resources)
+                Watch(runtime);
+            return Task.CompletedTask;
+        }
+
         var autoStart = _resources.Where(r => !r.Resource.ExplicitStart).ToList();
         _startup = Task.Run(() => Task.WhenAll(autoStart.Select(r => RunCommandAsync(r, StartCoreAsync, _shutdown.Token))), CancellationToken.None);
         return Task.CompletedTask;
@@ -94,15 +101,38 @@ internal sealed partial class Orchestrator : IHostedService, IDisposable
         [.. project.Endpoints.Select(e => _run.EndpointUrl(project.Name, e.Name))],
         // What the dashboard shows of the environment: the model's variables for this run, secret parameters masked.
         [.. project.Environment.Select(v => new EnvironmentEntry(
-            v.Name, v.Value is ParameterValue p && secretParameters.Contains(p.Parameter) ? "******" : _run.Resolve(v.Value)))],
-        [.. project.Args.Select(_run.Resolve)]);
+            v.Name, v.Value is ParameterValue p && secretParameters.Contains(p.Parameter) ? "******" : Display(v.Value)))],
+        [.. project.Args.Select(Display)]);
+
+    // Resources that run elsewhere got their values from their deployment, which this AppHost does not know: show the expressions.
+    private string Display(ValueExpression value) => _run.ExternalResources ? value.ManifestExpression : _run.Resolve(value);
 
     private ResourceRuntime? Find(string name) => _resources.FirstOrDefault(r => r.Resource.Name == name);
 
-    private Task<ResourceCommandResult> Command(string name, Func<ResourceRuntime, CancellationToken, Task<ResourceCommandResult>> command) =>
-        Find(name) is { } runtime
-            ? RunCommandAsync(runtime, command, _shutdown.Token)
-            : Task.FromResult(new ResourceCommandResult(ResourceCommandOutcome.NotFound, null, $"no resource named '{name}'"));
+    private Task<ResourceCommandResult> Command(string name, Func<ResourceRuntime, CancellationToken, Task<ResourceCommandResult>> command) => Find(name) switch
+    {
+        null => Task.FromResult(new ResourceCommandResult(ResourceCommandOutcome.NotFound, null, $"no resource named '{name}'")),
+        var runtime when _run.ExternalResources => Task.FromResult(new ResourceCommandResult(ResourceCommandOutcome.Conflict, runtime.Snapshot(),
+            $"{name} runs outside this AppHost (dashboard-only mode): start or stop it where it is deployed, e.g. docker compose start {name}")),
+        var runtime => RunCommandAsync(runtime, command, _shutdown.Token),
+    };
+
+    /// <summary>Dashboard-only mode: follows a resource that runs elsewhere through its health check, at its discovered URL.</summary>
+    private void Watch(ResourceRuntime runtime)
+    {
+        var resource = runtime.Resource;
+        if (resource.HealthCheck is not { } check)
+        {
+            runtime.SetState(ResourceState.NotStarted, $"not watched: {resource.Name} has no health check (it may run from the host, on demand)");
+            return;
+        }
+
+        var url = new Uri(_run.EndpointUrl(resource.Name, check.Endpoint) + check.Path);
+        runtime.Watching(_time.GetUtcNow());
+        runtime.Logs.Append(LogSource.System,
+            $"{resource.Name} runs outside this AppHost; watching {url}. Its console output is where it runs (docker compose logs {resource.Name}).");
+        _startup = Task.WhenAll(_startup, ProbeHealthAsync(runtime, process: null, url, _shutdown.Token));
+    }
 
     // One command at a time per resource: a restart is not interleaved with a stop from another browser tab.
     private static async Task<ResourceCommandResult> RunCommandAsync(
@@ -223,7 +253,8 @@ internal sealed partial class Orchestrator : IHostedService, IDisposable
         process.Dispose();
     }
 
-    private async Task ProbeHealthAsync(ResourceRuntime runtime, ChildProcess process, Uri url, CancellationToken cancellationToken)
+    /// <summary>Probes until <paramref name="cancellationToken"/> ends; <paramref name="process"/> is null for a resource that runs elsewhere.</summary>
+    private async Task ProbeHealthAsync(ResourceRuntime runtime, ChildProcess? process, Uri url, CancellationToken cancellationToken)
     {
         try
         {

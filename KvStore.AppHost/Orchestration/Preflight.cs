@@ -21,7 +21,8 @@ internal static class Preflight
             var model = services.GetRequiredService<DistributedApplicationModel>();
 
             var ports = new List<(int Port, string Owner)> { (new Uri(dashboard.Url).Port, "the dashboard") };
-            ports.AddRange(model.Projects.Where(p => !p.ExplicitStart)
+            // Resources that run elsewhere (dashboard-only mode) take no port here.
+            ports.AddRange(model.Projects.Where(p => !p.ExplicitStart && !run.ExternalResources)
                 .SelectMany(p => p.Endpoints.Select(e => (run.Port(p.Name, e.Name), p.Name))));
             var taken = ports.Where(p => !PortProbe.IsFree(p.Port)).Select(p => $"port {p.Port} for {p.Owner} is already in use").ToList();
             return taken.Count > 0 ? string.Join("; ", taken) : null;

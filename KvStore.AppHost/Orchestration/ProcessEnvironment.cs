@@ -25,15 +25,8 @@ public static class ProcessEnvironment
         if (!resource.Endpoints.IsEmpty)
             environment["ASPNETCORE_URLS"] = string.Join(';', resource.Endpoints.Select(e => run.EndpointUrl(resource.Name, e.Name)));
 
-        // Aspire's development settings: export to the dashboard, quickly, everything.
-        environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = telemetry.OtlpEndpoint;
-        environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "grpc";
-        environment["OTEL_SERVICE_NAME"] = resource.Name;
-        environment["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={resource.Name}-{run.RunId}";
-        environment["OTEL_TRACES_SAMPLER"] = "always_on";
-        environment["OTEL_BSP_SCHEDULE_DELAY"] = "1000";
-        environment["OTEL_BLRP_SCHEDULE_DELAY"] = "1000";
-        environment["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
+        foreach (var (name, value) in OtlpExporterEnvironment.For(telemetry.OtlpEndpoint, resource.Name, $"{resource.Name}-{run.RunId}"))
+            environment[name] = value;
 
         foreach (var variable in resource.Environment)
             environment[variable.Name] = run.Resolve(variable.Value);

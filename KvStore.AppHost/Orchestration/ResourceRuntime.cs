@@ -70,6 +70,19 @@ internal sealed class ResourceRuntime(
         }
     }
 
+    /// <summary>Dashboard-only mode: the resource runs elsewhere and is followed by its health check from now on.</summary>
+    public void Watching(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            _state = ResourceState.Starting;
+            _health = null;
+            _message = null;
+            _startedAt = now;
+            _starts = 1;
+        }
+    }
+
     public void RequestStop()
     {
         lock (_lock)
@@ -98,8 +111,11 @@ internal sealed class ResourceRuntime(
         }
     }
 
-    /// <summary>A health probe's answer for <paramref name="process"/>: the first pass makes it Running, a later failure Unhealthy.</summary>
-    public void ReportHealth(ChildProcess process, bool healthy)
+    /// <summary>
+    /// A health probe's answer for <paramref name="process"/> (null: a resource that runs elsewhere): the first pass makes
+    /// it Running, a later failure Unhealthy.
+    /// </summary>
+    public void ReportHealth(ChildProcess? process, bool healthy)
     {
         lock (_lock)
         {

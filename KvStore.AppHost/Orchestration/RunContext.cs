@@ -5,10 +5,13 @@ namespace KvStore.AppHost.Orchestration;
 
 /// <summary>
 /// What is decided once per run: the parameter values, the ports, the run's folder. Resolves the model's
-/// <see cref="ValueExpression"/>s to the strings a process is started with.
+/// <see cref="ValueExpression"/>s to the strings a process is started with. When the resources run elsewhere
+/// (<see cref="ExternalResources"/>: the dashboard-only mode), their URLs are the ones service discovery gives instead.
 /// </summary>
 public sealed class RunContext
 {
+    private readonly IReadOnlyDictionary<EndpointKey, string>? _externalUrls;
+
     public RunContext(
         string runId, string stateDirectory, string host,
         IReadOnlyDictionary<string, string> parameters, IReadOnlyDictionary<EndpointKey, int> ports)
@@ -19,6 +22,14 @@ public sealed class RunContext
         Parameters = parameters;
         Ports = ports;
     }
+
+    /// <summary>A run that starts nothing: the resources are reached at <paramref name="externalUrls"/>.</summary>
+    public RunContext(string runId, string stateDirectory, IReadOnlyDictionary<EndpointKey, string> externalUrls)
+        : this(runId, stateDirectory, "", new Dictionary<string, string>(), new Dictionary<EndpointKey, int>()) =>
+        _externalUrls = externalUrls;
+
+    /// <summary>The resources are not this AppHost's processes (dashboard-only mode): they are watched, not started.</summary>
+    public bool ExternalResources => _externalUrls is not null;
 
     public string RunId { get; }
 
@@ -36,8 +47,9 @@ public sealed class RunContext
 
     public int Port(string resource, string endpoint) => Ports[new EndpointKey(resource, endpoint)];
 
-    public string EndpointUrl(string resource, string endpoint) =>
-        string.Create(CultureInfo.InvariantCulture, $"http://{Host}:{Port(resource, endpoint)}");
+    public string EndpointUrl(string resource, string endpoint) => _externalUrls is { } urls
+        ? urls[new EndpointKey(resource, endpoint)]
+        : string.Create(CultureInfo.InvariantCulture, $"http://{Host}:{Port(resource, endpoint)}");
 
     public string ResourceStateDirectory(string resource) => Path.Combine(StateDirectory, resource);
 
