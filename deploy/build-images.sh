@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Publishes the node and the AppHost (the dashboard) self-contained for linux-x64 and builds their images,
+# kvstore/node and kvstore/dashboard, the ones docker-compose.yml runs.
+#
+# The base image: BASE_IMAGE if set; else Microsoft's runtime-deps when a registry answers; else kvstore/runtime-deps:10.0,
+# built from Debian packages by deploy/build-base-image.sh (once: it is kept and reused).
+# Usage: deploy/build-images.sh   (from anywhere; CONFIGURATION=Release by default)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+configuration=${CONFIGURATION:-Release}
+microsoft_base=mcr.microsoft.com/dotnet/runtime-deps:10.0
+local_base=kvstore/runtime-deps:10.0
+
+if [ -z "${BASE_IMAGE:-}" ]; then
+  if docker image inspect "$microsoft_base" >/dev/null 2>&1 || timeout 60 docker pull -q "$microsoft_base" >/dev/null 2>&1; then
+    BASE_IMAGE=$microsoft_base
+  else
+    echo "build-images: $microsoft_base cannot be pulled; using $local_base built from Debian packages"
+    deploy/build-base-image.sh "$local_base"
+    BASE_IMAGE=$local_base
+  fi
+fi
+
+publish() { # project, output folder
+  rm -rf "$2"
+  dotnet publish "$1" -c "$configuration" -r linux-x64 --self-contained -o "$2" --nologo -v quiet -nodeReuse:false
+}
+
+echo "build-images: publishing (self-contained, linux-x64, $configuration)"
+publish KvStore.Node/KvStore.Node.csproj artifacts/publish/node
+publish KvStore.AppHost/KvStore.AppHost.csproj artifacts/publish/dashboard
+
+for image in node dashboard; do
+  echo "build-images: kvstore/$image on $BASE_IMAGE"
+  docker build -q -f "deploy/$image.Dockerfile" --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "kvstore/$image" "artifacts/publish/$image" >/dev/null
+done
+echo "build-images: done (kvstore/node, kvstore/dashboard)"
