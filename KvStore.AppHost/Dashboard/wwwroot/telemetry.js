@@ -29,3 +29,15 @@ export function attributeTable(attributes) {
   return el('table', { class: 'grid attributes' }, el('tbody', {}, entries.map(([k, v]) =>
     el('tr', {}, el('td', { class: 'mono' }, k), el('td', { class: 'value' }, formatValue(v))))));
 }
+
+// Without the instrumentation packages, ASP.NET Core and HttpClient name their spans after the activity
+// ("Microsoft.AspNetCore.Hosting.HttpRequestIn"); show "POST /write" when the span says which request it was.
+export function spanTitle(span) {
+  const a = span.attributes ?? {};
+  const method = a['http.request.method'] ?? a['http.method'];
+  if (method && (span.name.startsWith('Microsoft.AspNetCore.') || span.name.startsWith('System.Net.Http.') || span.name === method)) {
+    const target = a['http.route'] ?? a['url.path'] ?? a['url.full'] ?? '';
+    return `${method} ${target}`.trim();
+  }
+  return span.name;
+}

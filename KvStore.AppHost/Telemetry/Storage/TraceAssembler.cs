@@ -30,6 +30,7 @@ internal static class TraceAssembler
         return new TraceView(
             spans[0].TraceId,
             root.Name,
+            SpanTitle.Of(root.Name, root.Attributes),
             root.Resource,
             OtlpValues.Time(start),
             OtlpValues.Milliseconds(start, end),

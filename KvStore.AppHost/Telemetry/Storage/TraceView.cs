@@ -3,12 +3,13 @@ using System.Text.Json.Serialization;
 namespace KvStore.AppHost.Telemetry.Storage;
 
 /// <summary>
-/// A trace as <c>/api/traces</c> returns it: its root, its extent, and its spans in waterfall order (each parent
+/// A trace as <c>/api/traces</c> returns it: its root (<see cref="RootTitle"/> is how the pages name it), its extent, and its spans in waterfall order (each parent
 /// before its children, siblings by start time) with their depth and offset from the trace's start.
 /// </summary>
 public sealed record TraceView(
     string TraceId,
     string RootName,
+    string RootTitle,
     string RootResource,
     DateTimeOffset StartTime,
     double DurationMs,
