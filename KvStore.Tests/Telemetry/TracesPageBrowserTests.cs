@@ -32,6 +32,8 @@ public sealed class TracesPageBrowserTests(AppHostFixture fixture, BrowserFixtur
         foreach (var follower in new[] { "follower1", "follower2", "follower3", "follower4", "follower5" })
             await Expect(page.Locator($"#waterfall .span-row[data-name='kv.replicate'][data-follower='{follower}']")).ToHaveCountAsync(1);
         await Expect(page.Locator("#waterfall .span-row[data-name='kv.write'] .quorum-marker")).ToHaveCountAsync(1);
+        // Each replication span's own subtree starts folded, so the five sit one under the other.
+        await Expect(page.Locator("#waterfall .span-row[data-name='kv.apply']:visible")).ToHaveCountAsync(0);
 
         await followers.First.ClickAsync();
         await Expect(page.Locator("#span-details")).ToContainTextAsync("kv.follower");
