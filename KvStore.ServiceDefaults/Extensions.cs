@@ -39,7 +39,7 @@ public static class ServiceDefaultsExtensions
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.UseHealthProbesUntraced(HealthEndpointPath, AlivenessEndpointPath);
+        app.UseRequestTracing(HealthEndpointPath, AlivenessEndpointPath);
         app.MapHealthChecks(HealthEndpointPath);
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         return app;

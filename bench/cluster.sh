@@ -31,7 +31,7 @@ node_env() { # name
   local out=()
   for e in "${envs[@]}"; do case "$e" in DATA_DIR=*) ;; *) out+=("$e") ;; esac; done
   [ -n "$data_dir" ] && out+=("DATA_DIR=$data_dir/$1")
-  printf '%s\n' "${out[@]}"
+  [ ${#out[@]} -eq 0 ] || printf '%s\n' "${out[@]}"
 }
 
 followers=()

@@ -6,7 +6,6 @@ using KvStore.Node.Telemetry;
 using KvStore.Node.Threading;
 using Polly;
 using Polly.Retry;
-using Polly.Timeout;
 
 namespace KvStore.Node.Leader;
 
@@ -153,6 +152,14 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
                 // The entries were released while we read them: catch up by snapshot instead.
                 nextIndex = 0;
             }
+            catch (Exception e)
+            {
+                // The stream must outlive any surprise: start over from the follower's own position.
+                OnFailure(e);
+                LogStreamRestarted(_logger, e, Name);
+                nextIndex = Unknown;
+                await Task.Delay(TimeSpan.FromSeconds(1), _time, CancellationToken.None);
+            }
         }
 
         generation.Dispose();
@@ -214,6 +221,14 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         catch (OperationCanceledException) when (generation.IsCancellationRequested)
         {
             // The stream was restarted or the leader is stopping; the entries are resent or moot.
+        }
+        catch (Exception e)
+        {
+            // Never drop a message silently: its entries would be missing until some later write exposed the gap.
+            OnFailure(e);
+            LogStreamRestarted(_logger, e, Name);
+            if (!generation.IsCancellationRequested)
+                RequestReset(Unknown);
         }
         finally
         {
@@ -307,11 +322,9 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
             UseJitter = true,
             Delay = TimeSpan.FromMilliseconds(20),
             MaxDelay = TimeSpan.FromSeconds(2),
-            ShouldHandle = new PredicateBuilder()
-                .Handle<HttpRequestException>()
-                .Handle<TimeoutRejectedException>()
-                .Handle<ReplicationRejectedException>()
-                .Handle<System.Text.Json.JsonException>(),
+            // Anything but our own cancellation: a follower dying mid-response surfaces as HttpIOException,
+            // a refusal as ReplicationRejectedException, a hang as TimeoutRejectedException.
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
             OnRetry = args =>
             {
                 OnFailure(args.Outcome.Exception);
@@ -349,6 +362,9 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Follower {Follower} is at index {Index}; restarting its stream from there")]
     private static partial void LogCatchingUp(ILogger logger, string follower, long index);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Replication to {Follower} failed unexpectedly; restarting its stream from the follower's position")]
+    private static partial void LogStreamRestarted(ILogger logger, Exception error, string follower);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Follower {Follower} needs entries no longer held; sending a snapshot at index {Index} ({Keys} keys)")]
     private static partial void LogSendingSnapshot(ILogger logger, string follower, long index, int keys);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -75,17 +76,45 @@ public static class TelemetryExtensions
         return tracing.Build();
     }
 
-    /// <summary>Health probes arrive every few seconds from orchestrators; their spans would drown the traces that matter.</summary>
-    public static IApplicationBuilder UseHealthProbesUntraced(this IApplicationBuilder app, params string[] paths) =>
+    /// <summary>
+    /// Names ASP.NET Core's request spans "METHOD route" and gives them the semantic-convention http.* tags
+    /// (the instrumentation package that would do this is not served here), and keeps health probes, which
+    /// arrive every few seconds from orchestrators, out of the traces altogether.
+    /// </summary>
+    public static IApplicationBuilder UseRequestTracing(this IApplicationBuilder app, params string[] untracedPaths) =>
         app.Use(async (context, next) =>
         {
-            if (Activity.Current is { } activity && paths.Any(p => context.Request.Path.StartsWithSegments(p)))
+            if (Activity.Current is not { } activity)
+            {
+                await next(context);
+                return;
+            }
+
+            if (untracedPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
             {
                 activity.IsAllDataRequested = false;
                 activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
+                await next(context);
+                return;
             }
 
-            await next(context);
+            activity.SetTag("http.request.method", context.Request.Method);
+            activity.SetTag("url.path", context.Request.Path.Value);
+            activity.SetTag("url.scheme", context.Request.Scheme);
+            try
+            {
+                await next(context);
+            }
+            finally
+            {
+                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+                activity.DisplayName = route is null ? context.Request.Method : $"{context.Request.Method} {route}";
+                if (route is not null)
+                    activity.SetTag("http.route", route);
+                activity.SetTag("http.response.status_code", context.Response.StatusCode);
+                if (context.Response.StatusCode >= 500)
+                    activity.SetStatus(ActivityStatusCode.Error);
+            }
         });
 
     private static ResourceBuilder Resource(IHostApplicationBuilder builder)

@@ -90,11 +90,11 @@ public sealed class DashboardBrowserTests(AppHostFixture fixture, BrowserFixture
         await Expect(page.GetByRole(AriaRole.Link, new() { Name = "Download" })).ToHaveAttributeAsync("href", "/api/resources/leader/logs/download");
         await BrowserFixture.ScreenshotAsync(page, "console-logs");
 
-        foreach (var (link, title) in new[] { ("Traces", "Traces"), ("Metrics", "Metrics") })
+        foreach (var (link, title, content) in new[] { ("Traces", "Traces", "#traces"), ("Metrics", "Metrics", "#instruments") })
         {
             await page.GetByRole(AriaRole.Link, new() { Name = link }).ClickAsync();
             await Expect(page.Locator("h1")).ToHaveTextAsync(title);
-            await Expect(page.Locator(".placeholder")).ToContainTextAsync($"{title} come with telemetry");
+            await Expect(page.Locator(content)).ToBeVisibleAsync();
             await BrowserFixture.ScreenshotAsync(page, title.ToLowerInvariant());
         }
     }

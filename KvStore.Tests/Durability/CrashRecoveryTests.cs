@@ -71,6 +71,28 @@ public sealed partial class CrashRecoveryTests(ProcessCluster cluster) : IClassF
     }
 
     [Fact]
+    public async Task Followers_killed_while_a_write_times_out_catch_up_without_any_later_write()
+    {
+        (await Http.PostAsJsonAsync($"{cluster.Leader.Url}/write?quorum=5", new { key = "before-kill", value = 1 })).EnsureSuccessStatusCode();
+        var down = new[] { cluster.Followers[1], cluster.Followers[2] };
+        foreach (var follower in down)
+            await follower.KillAsync();
+
+        // In flight to the dead followers, this write is retried until they answer again.
+        var timedOut = await Http.PostAsJsonAsync($"{cluster.Leader.Url}/write?quorum=5", new { key = "while-down", value = 2 });
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, timedOut.StatusCode);
+
+        foreach (var follower in down)
+        {
+            follower.Start();
+            await follower.WaitHealthyAsync(TimeSpan.FromSeconds(30));
+        }
+
+        // Nothing else is written: the retried messages alone must bring them level with the leader.
+        await WaitUntilConsistentAsync();
+    }
+
+    [Fact]
     public async Task A_follower_that_missed_more_than_the_retained_log_is_brought_back_by_snapshot()
     {
         var follower = cluster.Followers[4];
