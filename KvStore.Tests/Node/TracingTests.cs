@@ -16,7 +16,8 @@ public sealed class TracingTests
         var spans = new ConcurrentBag<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = source => source.Name == NodeActivities.SourceName,
+            // What an exporting TracerProvider listens to: the hops between processes need ASP.NET Core's and HttpClient's spans.
+            ShouldListenTo = source => source.Name is NodeActivities.SourceName or "Microsoft.AspNetCore" or "System.Net.Http",
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = spans.Add,
         };
