@@ -69,6 +69,7 @@ public sealed class TestCluster : IAsyncDisposable
             }
 
             cluster._leader = await InProcessNode.StartAsync(cluster.LeaderPort, cluster.LeaderSettings());
+            await cluster.WaitForProbesAsync();
             return cluster;
         }
         catch
@@ -96,6 +97,22 @@ public sealed class TestCluster : IAsyncDisposable
             _followers[slot] = null;
             await node.DisposeAsync();
         }
+    }
+
+    /// <summary>Waits until the leader has heard from every live follower (its start-up probe), so tests start warm.</summary>
+    private async Task WaitForProbesAsync()
+    {
+        var live = _followers.Length - _settings.FrozenFollowers.Count;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var status = await Leader.GetFromJsonAsync<JsonElement>("/cluster");
+            if (status.GetProperty("followers").EnumerateArray().Count(f => f.GetProperty("lastAckLatencyMs").ValueKind == JsonValueKind.Number) >= live)
+                return;
+            await Task.Delay(20);
+        }
+
+        Assert.Fail("the leader did not hear from every follower within 30 s");
     }
 
     /// <summary>Writes through <c>POST /write</c>; returns the response (caller checks it).</summary>
