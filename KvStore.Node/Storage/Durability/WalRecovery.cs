@@ -2,8 +2,11 @@ using KvStore.Node.Replication;
 
 namespace KvStore.Node.Storage.Durability;
 
-/// <summary>What a node finds in DATA_DIR at start: its history, latest snapshot and the log entries after it.</summary>
-public sealed record RecoveredLog(Guid? LogId, StateSnapshot Snapshot, List<LogEntry> Entries, string? Repair);
+/// <summary>
+/// What a node finds in DATA_DIR at start: its history, latest snapshot and the log entries after it.
+/// <paramref name="AppendTo"/> is the newest segment when it ends exactly where the log does, so appends may continue it.
+/// </summary>
+public sealed record RecoveredLog(Guid? LogId, StateSnapshot Snapshot, List<LogEntry> Entries, string? Repair, string? AppendTo = null);
 
 /// <summary>
 /// Reads DATA_DIR back. Invariants: every entry returned was written by this node, in index order, without
@@ -31,6 +34,7 @@ public static class WalRecovery
         var entries = new List<LogEntry>();
         var expected = snapshot.AppliedIndex + 1;
         string? repair = null;
+        string? appendTo = null;
         var segments = directory.Segments();
         for (var s = 0; s < segments.Count; s++)
         {
@@ -41,6 +45,9 @@ public static class WalRecovery
             var bytes = File.ReadAllBytes(path);
             var isNewest = s == segments.Count - 1;
             var (next, goodLength) = ReadSegment(bytes, first, expected, entries);
+
+            // A newest segment wholly inside the snapshot (a crash during compaction) must not take appends.
+            appendTo = isNewest && next >= expected ? path : null;
             expected = Math.Max(expected, next);
             if (goodLength == bytes.Length)
                 continue;
@@ -57,7 +64,7 @@ public static class WalRecovery
             repair = $"{path}: truncated a torn tail of {bytes.Length - goodLength} bytes after index {next - 1}";
         }
 
-        return new RecoveredLog(logId, snapshot, entries, repair);
+        return new RecoveredLog(logId, snapshot, entries, repair, appendTo);
     }
 
     /// <summary>Reads consecutive records from <paramref name="first"/>; keeps those from <paramref name="expected"/> on.</summary>

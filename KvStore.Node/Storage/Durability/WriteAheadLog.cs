@@ -41,7 +41,7 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
     private long _snapshotIndex;
     private Guid _logId;
 
-    private WriteAheadLog(DataDirectory data, Guid logId, long snapshotIndex, InMemoryReplicationLog cache,
+    private WriteAheadLog(DataDirectory data, Guid logId, long snapshotIndex, string? appendTo, InMemoryReplicationLog cache,
         FsyncPolicy fsync, long segmentBytes, TimeProvider time, ILogger logger)
     {
         _data = data;
@@ -56,7 +56,7 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
         _durableIndex = cache.LastIndex;
         _durable.Set(_durableIndex);
         if (logId != Guid.Empty)
-            OpenSegmentForAppend();
+            OpenSegmentForAppend(appendTo);
         _flusher = Task.Run(FlushLoopAsync);
     }
 
@@ -102,7 +102,7 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
             cache.Append(entry);
 
         LogRecovered(logger, data.Root, recovered.Snapshot.AppliedIndex, recovered.Entries.Count, cache.LastIndex, fsync);
-        return new WriteAheadLog(data, logId, recovered.Snapshot.AppliedIndex, cache, fsync, segmentBytes, time, logger);
+        return new WriteAheadLog(data, logId, recovered.Snapshot.AppliedIndex, recovered.AppendTo, cache, fsync, segmentBytes, time, logger);
     }
 
     public void Append(in LogEntry entry)
@@ -159,7 +159,7 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
             Volatile.Write(ref _snapshotIndex, snapshot.AppliedIndex);
             Volatile.Write(ref _durableIndex, snapshot.AppliedIndex);
             _durable.Set(snapshot.AppliedIndex);
-            OpenSegmentForAppend();
+            OpenSegmentForAppend(appendTo: null);
         }
         finally
         {
@@ -304,34 +304,18 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
         }
     }
 
-    private void OpenSegmentForAppend()
+    /// <summary>Continues <paramref name="appendTo"/> (recovery found it ends where the log does) or starts a new segment.</summary>
+    private void OpenSegmentForAppend(string? appendTo)
     {
         _history.Create();
-        var segments = _history.Segments();
-        if (segments.Count > 0 && NextIndexOf(segments[^1]) == LastIndex + 1)
+        if (appendTo is not null)
         {
-            var (_, path) = segments[^1];
-            _segment = File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.Read);
+            _segment = File.OpenHandle(appendTo, FileMode.Open, FileAccess.Write, FileShare.Read);
             _segmentLength = RandomAccess.GetLength(_segment);
             return;
         }
 
         StartSegment(LastIndex + 1);
-    }
-
-    private static long NextIndexOf((long FirstIndex, string Path) segment)
-    {
-        // Recovery checked every record; the newest segment continues the log only if it ends where the log does.
-        var bytes = File.ReadAllBytes(segment.Path);
-        var next = segment.FirstIndex;
-        var offset = 0;
-        while (offset < bytes.Length && LogRecordCodec.TryRead(bytes.AsSpan(offset), out _, out var consumed) == DecodeStatus.Ok)
-        {
-            next++;
-            offset += consumed;
-        }
-
-        return next;
     }
 
     private void RotateTo(long firstIndex)
