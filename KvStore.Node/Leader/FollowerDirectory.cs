@@ -12,24 +12,18 @@ public sealed class FollowerDirectory
 {
     public FollowerDirectory(IOptions<NodeOptions> options, ServiceEndpointResolver resolver)
     {
+        // NodeOptionsValidator has already refused references that resolve to nothing.
         var endpoints = new List<FollowerEndpoint>();
-        var unresolved = new List<string>();
         foreach (var reference in options.Value.FollowerReferences)
         {
             if (resolver.TryResolve(reference, out var url))
                 endpoints.Add(new FollowerEndpoint(NameOf(reference), url));
-            else
-                unresolved.Add(reference);
         }
 
         Endpoints = endpoints;
-        Unresolved = unresolved;
     }
 
     public IReadOnlyList<FollowerEndpoint> Endpoints { get; }
-
-    /// <summary>References that are neither URLs nor known services; start-up fails on these.</summary>
-    public IReadOnlyList<string> Unresolved { get; }
 
     private static string NameOf(string reference) =>
         Uri.TryCreate(reference, UriKind.Absolute, out var uri) ? uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}" : reference;

@@ -71,8 +71,6 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
     /// <summary>The index of the newest snapshot on disk (0 when none).</summary>
     public long SnapshotIndex => Volatile.Read(ref _snapshotIndex);
 
-    public FsyncPolicy Fsync => _fsync;
-
     /// <summary>
     /// Recovers DATA_DIR into <paramref name="state"/> and opens the log for appends. A node with no history yet
     /// starts one with <paramref name="newLogId"/> (the leader) or waits to adopt its leader's (a follower: null).
