@@ -23,12 +23,24 @@ public static class ReplicationApi
         return app;
     }
 
-    public static async Task<Results<Ok<ReplicateResponse>, ProblemHttpResult>> Replicate(
-        HttpContext http, NodeContext node, ReplicationSecret secret, CancellationToken cancellationToken)
+    /// <summary>
+    /// One replication message (<see cref="LogRecordCodec.ContentType"/>), or the leader's long-lived stream of them
+    /// (<see cref="ReplicationStreamFormat"/>, an upgrade of this request): the same admission, the same ordered apply.
+    /// </summary>
+    public static async Task<Results<Ok<ReplicateResponse>, ProblemHttpResult, EmptyHttpResult>> Replicate(
+        HttpContext http, NodeContext node, ReplicationSecret secret, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var (applier, logId, refused) = Admit(http, node, secret, LogRecordCodec.ContentType);
+        var streaming = ReplicationStreamReceiver.IsStreamRequest(http);
+        var (applier, logId, refused) = Admit(http, node, secret, streaming ? null : LogRecordCodec.ContentType);
         if (refused is not null)
             return refused;
+
+        if (streaming)
+        {
+            await ReplicationStreamReceiver.RunAsync(http, applier!, logId, node.Name,
+                loggers.CreateLogger(typeof(ReplicationStreamReceiver)), cancellationToken);
+            return TypedResults.Empty;
+        }
 
         var body = await ReadBodyAsync(http, cancellationToken);
         if (LogRecordCodec.ReadAll(body.Span) is not { } entries)
@@ -70,7 +82,7 @@ public static class ReplicationApi
     }
 
     private static (ReplicaApplier? Applier, Guid LogId, ProblemHttpResult? Refused) Admit(
-        HttpContext http, NodeContext node, ReplicationSecret secret, string contentType)
+        HttpContext http, NodeContext node, ReplicationSecret secret, string? contentType)
     {
         if (!secret.Matches(http.Request.Headers.Authorization.ToString()))
         {
@@ -85,10 +97,12 @@ public static class ReplicationApi
                 $"{node.Name} is the leader; it does not accept replication."));
         }
 
-        if (http.Request.ContentType != contentType)
+        if (contentType is not null && http.Request.ContentType != contentType)
         {
             return (null, default, Problems.Create(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.UnsupportedMediaType,
-                $"This replication call takes {contentType}."));
+                contentType == SnapshotFile.ContentType
+                    ? $"This replication call takes {contentType}."
+                    : $"This replication call takes {contentType} (one message), or 'Upgrade: {ReplicationStreamFormat.UpgradeToken}' (the stream)."));
         }
 
         if (!Guid.TryParse(http.Request.Headers[ReplicationProtocol.LogIdHeader], out var logId) || logId == Guid.Empty)

@@ -63,7 +63,10 @@ public sealed class NodeOptions
     [ConfigurationKeyName("READ_WAIT_TIMEOUT")]
     public double ReadWaitTimeout { get; set; } = 2;
 
-    /// <summary>Entries per replication message, and messages in flight per follower.</summary>
+    /// <summary>
+    /// Entries per replication frame, and how many frames' worth a follower may have unacknowledged: its stream
+    /// stops cutting frames at REPLICATION_BATCH × REPLICATION_PIPELINE entries ahead of its acknowledgements.
+    /// </summary>
     [ConfigurationKeyName("REPLICATION_BATCH")]
     public int ReplicationBatch { get; set; } = 512;
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using KvStore.Node.Storage;
 using KvStore.Node.Telemetry;
 
@@ -15,11 +16,19 @@ public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog 
     /// <summary>How long a message that overtook its predecessor waits for it.</summary>
     public static readonly TimeSpan ReorderWait = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Everything up to here is applied and durable on this replica.</summary>
+    public long DurableIndex => Math.Min(log.DurableIndex, state.AppliedIndex);
+
     // Serializes appends, history changes and snapshot installs: the log takes one writer at a time.
     private readonly SemaphoreSlim _gate = new(1, 1);
 
-    /// <summary>Appends and applies <paramref name="entries"/>; returns the durable applied index and whether the message left a gap.</summary>
-    public async Task<(long AppliedIndex, bool Gap)> ApplyAsync(Guid logId, List<LogEntry> entries, CancellationToken cancellationToken)
+    /// <summary>
+    /// Appends and applies <paramref name="entries"/>; returns the durable applied index and whether the message left a gap.
+    /// A message from the ordered stream never waits for a predecessor (<paramref name="mayBeOvertaken"/> false): it
+    /// cannot have been overtaken, so a gap means the leader's idea of this replica's position is wrong.
+    /// </summary>
+    public async Task<(long AppliedIndex, bool Gap)> ApplyAsync(Guid logId, List<LogEntry> entries, CancellationToken cancellationToken,
+        bool mayBeOvertaken = true, ActivityContext parent = default)
     {
         if (logId != log.LogId)
             await FollowHistoryAsync(logId, cancellationToken);
@@ -27,13 +36,15 @@ public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog 
         if (entries.Count == 0)
             return (log.DurableIndex, false);
 
-        using var activity = NodeActivities.Source.StartActivity(NodeActivities.Apply);
+        using var activity = parent == default
+            ? NodeActivities.Source.StartActivity(NodeActivities.Apply)
+            : NodeActivities.Source.StartActivity(NodeActivities.Apply, ActivityKind.Server, parent);
         activity?.SetTag(NodeActivities.FirstIndexTag, entries[0].Index);
         activity?.SetTag(NodeActivities.LastIndexTag, entries[^1].Index);
         activity?.SetTag(NodeActivities.BatchSizeTag, entries.Count);
 
         var first = entries[0].Index;
-        if (first > state.AppliedIndex + 1 &&
+        if (first > state.AppliedIndex + 1 && mayBeOvertaken &&
             !await state.WaitForAppliedAsync(first - 1, ReorderWait, cancellationToken))
         {
             return (log.DurableIndex, true);
@@ -85,7 +96,8 @@ public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog 
         }
     }
 
-    private async Task FollowHistoryAsync(Guid logId, CancellationToken cancellationToken)
+    /// <summary>Adopts the leader's history <paramref name="logId"/>, dropping this replica's state if it belongs to another.</summary>
+    public async Task FollowHistoryAsync(Guid logId, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken);
         try

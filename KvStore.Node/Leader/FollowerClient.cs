@@ -13,12 +13,9 @@ namespace KvStore.Node.Leader;
 /// <summary>A follower's acknowledgement: everything up to <see cref="AppliedIndex"/> is durable there.</summary>
 internal readonly record struct Acknowledgement(string Node, long AppliedIndex, bool Gap, TimeSpan Latency, TimeSpan Lag);
 
-/// <summary>Where a replication message sits in the traces: under its first traced write, linked to the others.</summary>
-internal readonly record struct MessageTrace(ActivityContext Parent, List<ActivityLink>? Links, int Entries);
-
 /// <summary>
-/// One attempt at one replication message to one follower, after its simulated lag. Retries, backoff and
-/// stream order are the caller's (<see cref="FollowerReplicator"/>).
+/// The leader's connection to one follower: the replication stream, and snapshots (each after its simulated lag).
+/// Retries, backoff and stream order are the caller's (<see cref="FollowerReplicator"/>).
 /// </summary>
 internal sealed class FollowerClient : IDisposable
 {
@@ -29,7 +26,7 @@ internal sealed class FollowerClient : IDisposable
     private readonly ISimulatedLag _lag;
     private readonly TimeProvider _time;
 
-    public FollowerClient(FollowerEndpoint endpoint, string token, int connections, ISimulatedLag lag, TimeProvider time)
+    public FollowerClient(FollowerEndpoint endpoint, string token, ISimulatedLag lag, TimeProvider time)
     {
         _entriesUri = new Uri(endpoint.Url, ReplicationProtocol.Path);
         _snapshotUri = new Uri(endpoint.Url, ReplicationProtocol.SnapshotPath);
@@ -37,27 +34,61 @@ internal sealed class FollowerClient : IDisposable
         _lag = lag;
         _time = time;
 
-        // One long-lived keep-alive connection per message in flight; no proxy between replicas.
+        // One connection for the stream, one for a snapshot; no proxy between replicas.
         _http = new HttpClient(new SocketsHttpHandler
         {
             UseProxy = false,
-            MaxConnectionsPerServer = connections,
+            MaxConnectionsPerServer = 2,
             PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
             ConnectTimeout = TimeSpan.FromSeconds(1),
         })
         { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    /// <summary>Sends encoded log records (none: a probe for the follower's position).</summary>
-    public async Task<Acknowledgement> SendEntriesAsync(Guid logId, byte[] records, MessageTrace trace, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the replication stream (<see cref="ReplicationStreamFormat"/>): <c>POST /replicate</c> with
+    /// <c>Upgrade: kvstore-replication</c>, answered 101 by the follower, after which the connection is a plain
+    /// byte stream in both directions until the session is disposed.
+    /// </summary>
+    public async Task<ReplicationSession> OpenStreamAsync(Guid logId, CancellationToken cancellationToken)
     {
-        // Current for the HTTP call, so traceparent carries it and the follower's handling joins the write's trace.
-        using var activity = trace.Parent == default ? null
-            : NodeActivities.Source.StartActivity(NodeActivities.ReplicateMessage, ActivityKind.Client, trace.Parent, links: trace.Links);
-        activity?.SetTag(NodeActivities.BatchSizeTag, trace.Entries);
-        var ack = await SendAsync(logId, _entriesUri, LogRecordCodec.ContentType, new ByteArrayContent(records), cancellationToken);
-        activity?.SetTag(NodeActivities.LagTag, Math.Round(ack.Lag.TotalMilliseconds, 3));
-        return ack;
+        using var request = new HttpRequestMessage(HttpMethod.Post, _entriesUri);
+        request.Headers.Connection.Add("Upgrade");
+        request.Headers.Upgrade.Add(new ProductHeaderValue(ReplicationStreamFormat.UpgradeToken));
+        request.Headers.Authorization = _authorization;
+        request.Headers.Add(ReplicationProtocol.LogIdHeader, logId.ToString());
+
+        // The session outlives any one write: it must not become a child span of whichever write opened it.
+        var current = Activity.Current;
+        Activity.Current = null;
+        Task<HttpResponseMessage> sending;
+        try
+        {
+            sending = _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        finally
+        {
+            Activity.Current = current;
+        }
+
+        var response = await sending;
+        try
+        {
+            if (response.StatusCode != HttpStatusCode.SwitchingProtocols)
+            {
+                var detail = await response.Content.ReadAsStringAsync(cancellationToken);
+                throw new ReplicationRejectedException(response.StatusCode, detail.Length > 200 ? detail[..200] : detail);
+            }
+
+            var connection = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var node = response.Headers.TryGetValues(ReplicationStreamFormat.NodeHeader, out var names) ? names.FirstOrDefault() : null;
+            return new ReplicationSession(response, connection, node ?? "");
+        }
+        catch
+        {
+            response.Dispose();
+            throw;
+        }
     }
 
     public async Task<Acknowledgement> SendSnapshotAsync(Guid logId, StateSnapshot snapshot, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using KvStore.Node.Replication;
 using KvStore.Node.Storage;
@@ -10,43 +11,41 @@ using Polly.Retry;
 namespace KvStore.Node.Leader;
 
 /// <summary>
-/// Ships the leader's log to one follower as one ordered stream: batches of consecutive durable entries,
-/// several messages in flight, each preceded by its own simulated lag. Invariants: entries leave in index
-/// order; the follower applies them in index order (it briefly waits for a predecessor still in flight);
-/// the stream starts from the follower's own applied index (asked with an empty probe), restarts from it
-/// after a gap or failure, and falls back to a snapshot when the leader no longer holds the entries the
-/// follower needs. A slow or dead follower only ever delays its own stream.
+/// Ships the leader's log to one follower over one long-lived stream (<see cref="ReplicationStreamFormat"/>).
+/// Invariants: entries leave in index order, cut into frames of consecutive durable entries; each frame waits out
+/// its own simulated lag but never overtakes its predecessor (a FIFO link, like TCP); the stream starts from the
+/// follower's own durable position (its first acknowledgement) and restarts from it after a gap or any failure;
+/// a follower that needs entries no longer held gets a snapshot first. A slow or dead follower only ever delays
+/// its own stream; one that stops acknowledging for <see cref="AckTimeout"/> has its stream torn down and reopened.
 /// </summary>
 internal sealed partial class FollowerReplicator : IAsyncDisposable
 {
-    // Longer than lag + the follower's reorder wait + applying a full batch; shorter than any sane quorum timeout.
-    private static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(2);
+    // Longer than the largest lag plus applying a full frame with fsync; shorter than any sane quorum timeout.
+    private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(2);
     private static readonly TimeSpan SnapshotAttemptTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan LaggingAfter = TimeSpan.FromSeconds(1);
-    private const int MaxMessageBytes = 4 * 1024 * 1024;
-    private const long Unknown = -1;
-    private const long NoReset = long.MinValue;
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
+    private const int MaxFrameBytes = 4 * 1024 * 1024;
 
     private readonly int _slot;
     private readonly FollowerEndpoint _endpoint;
     private readonly IReplicationLog _log;
     private readonly KeyValueState _state;
     private readonly QuorumTracker _quorum;
+    private readonly ISimulatedLag _lag;
     private readonly NodeMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly FollowerClient _client;
     private readonly int _batchSize;
-    private readonly int _pipelineDepth;
-    private readonly ResiliencePipeline _messages;
+    private readonly int _maxUnacknowledged;
     private readonly ResiliencePipeline _snapshots;
     private readonly AsyncSignal _wake = new();
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
 
-    private int _inFlight;
     private int _disposed;
-    private long _resetTo = NoReset;
     private volatile bool _failing;
     private string? _lastError;
     private volatile string? _reportedName;
@@ -59,22 +58,38 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     private long _lastTracedIndex;
 
     public FollowerReplicator(int slot, FollowerEndpoint endpoint, FollowerClient client, ReplicationSettings settings,
-        IReplicationLog log, KeyValueState state, QuorumTracker quorum, NodeMetrics metrics, TimeProvider time, ILogger logger)
+        IReplicationLog log, KeyValueState state, QuorumTracker quorum, ISimulatedLag lag, NodeMetrics metrics, TimeProvider time, ILogger logger)
     {
         _slot = slot;
         _endpoint = endpoint;
         _client = client;
         _batchSize = settings.BatchSize;
-        _pipelineDepth = settings.PipelineDepth;
+        _maxUnacknowledged = settings.BatchSize * settings.PipelineDepth;
         _log = log;
         _state = state;
         _quorum = quorum;
+        _lag = lag;
         _metrics = metrics;
         _time = time;
         _logger = logger;
         _lastProgressTimestamp = time.GetTimestamp();
-        _messages = Resilience(AttemptTimeout);
-        _snapshots = Resilience(SnapshotAttemptTimeout);
+        _snapshots = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = int.MaxValue,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = FirstBackoff,
+                MaxDelay = MaxBackoff,
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
+                OnRetry = args =>
+                {
+                    OnFailure(args.Outcome.Exception);
+                    return default;
+                },
+            })
+            .AddTimeout(SnapshotAttemptTimeout)
+            .Build();
     }
 
     /// <summary>The follower's own NODE_NAME once it has answered; until then the name it is listed under.</summary>
@@ -91,7 +106,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         var lag = Math.Max(0, lastIndex - acked);
         var sinceProgress = _time.GetElapsedTime(Interlocked.Read(ref _lastProgressTimestamp));
         var state = _failing ? FollowerState.Unreachable
-            : lag > 0 && (sinceProgress > LaggingAfter || lag > (long)_batchSize * _pipelineDepth) ? FollowerState.Lagging
+            : lag > 0 && (sinceProgress > LaggingAfter || lag > _maxUnacknowledged) ? FollowerState.Lagging
             : FollowerState.Healthy;
         var latencyTicks = Interlocked.Read(ref _lastAckLatencyTicks);
         return new FollowerStatus(
@@ -106,85 +121,224 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken stopping)
     {
-        var buffer = new LogEntry[_batchSize];
-        var generation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var nextIndex = Unknown;
+        var failures = 0;
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                var resetTo = Interlocked.Exchange(ref _resetTo, NoReset);
-                if (resetTo != NoReset)
-                {
-                    // Messages of the old stream are abandoned: the follower told us where it really is.
-                    await generation.CancelAsync();
-                    generation.Dispose();
-                    generation = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                    nextIndex = resetTo == Unknown ? Unknown : resetTo + 1;
-                }
-
-                if (nextIndex == Unknown)
-                    nextIndex = await ProbeAsync(generation.Token) + 1;
-                if (nextIndex < _log.FirstIndex || nextIndex > _log.LastIndex + 1)
-                    nextIndex = await InstallSnapshotAsync(generation.Token) + 1;
-
-                while (Volatile.Read(ref _inFlight) < _pipelineDepth && nextIndex <= _log.DurableIndex)
-                {
-                    var (body, count) = Encode(buffer.AsSpan(0, _log.Read(nextIndex, buffer)));
-                    var trace = NodeActivities.Source.HasListeners() ? StartSpans(buffer.AsSpan(0, count)) : default;
-                    nextIndex += count;
-                    Interlocked.Increment(ref _inFlight);
-                    _ = SendAsync(new Message(body, count, trace), generation.Token);
-                }
-
-                await _wake.WaitAsync(stopping);
+                // Returns after a gap or a snapshot: the next session starts from the follower's new position.
+                await RunSessionAsync(stopping);
+                failures = 0;
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 break;
             }
-            catch (OperationCanceledException)
-            {
-                // A reset cancelled the probe or snapshot of the old stream; the next turn applies it.
-            }
-            catch (ArgumentOutOfRangeException)
-            {
-                // The entries were released while we read them: catch up by snapshot instead.
-                nextIndex = 0;
-            }
             catch (Exception e)
             {
-                // The stream must outlive any surprise: start over from the follower's own position.
+                // Retry forever: every entry must reach every follower eventually; backoff keeps a dead one cheap.
                 OnFailure(e);
-                LogStreamRestarted(_logger, e, Name);
-                nextIndex = Unknown;
-                await Task.Delay(TimeSpan.FromSeconds(1), _time, CancellationToken.None);
+                var ceiling = Math.Min(MaxBackoff.TotalMilliseconds, FirstBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures++, 16)));
+                var backoff = TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
+                try
+                {
+                    await Task.Delay(backoff, _time, stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
             }
         }
-
-        generation.Dispose();
     }
 
-    /// <summary>Encodes up to <see cref="MaxMessageBytes"/> (at least one entry); returns the bytes and how many entries they hold.</summary>
-    private static (byte[] Body, int Count) Encode(ReadOnlySpan<LogEntry> entries)
+    private async Task RunSessionAsync(CancellationToken stopping)
     {
-        var writer = new ArrayBufferWriter<byte>(Math.Min(entries.Length * 64, MaxMessageBytes));
+        var opened = _time.GetTimestamp();
+        using var session = await OpenAsync(stopping);
+        var (_, position) = await FirstAckAsync(session, stopping);
+        Interlocked.Exchange(ref _lastAckLatencyTicks, _time.GetElapsedTime(opened).Ticks);
+        OnAcknowledged(position, replicaLostState: true);
+        if (position + 1 < _log.FirstIndex || position > _log.LastIndex)
+        {
+            session.Dispose();
+            await InstallSnapshotAsync(stopping);
+            return;
+        }
+
+        using var ending = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var unacknowledged = new ConcurrentQueue<SentFrame>();
+        var sending = SendAsync(session, position + 1, unacknowledged, ending.Token);
+        var acknowledging = ReceiveAcksAsync(session, unacknowledged, ending.Token);
+        var watching = WatchAsync(unacknowledged, ending.Token);
+        var first = await Task.WhenAny(sending, acknowledging, watching);
+
+        // Whichever ends first ends the session; the others see the cancellation or the closed connection.
+        await ending.CancelAsync();
+        session.Dispose();
+        try
+        {
+            await Task.WhenAll(sending, acknowledging, watching);
+        }
+        catch (Exception)
+        {
+            // The first to end says why the session ended (below); the rest only saw it end.
+        }
+        finally
+        {
+            foreach (var frame in unacknowledged)
+                frame.Span?.SetStatus(ActivityStatusCode.Error, "stream restarted").Stop();
+        }
+
+        await first;
+    }
+
+    private async Task<ReplicationSession> OpenAsync(CancellationToken stopping)
+    {
+        using var opening = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        opening.CancelAfter(AckTimeout);
+        try
+        {
+            return await _client.OpenStreamAsync(_log.LogId, opening.Token);
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{Name} did not answer the replication stream within {AckTimeout.TotalSeconds:0} s.");
+        }
+    }
+
+    private async Task<(AckKind Kind, long AppliedIndex)> FirstAckAsync(ReplicationSession session, CancellationToken stopping)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        waiting.CancelAfter(AckTimeout);
+        try
+        {
+            if (!string.IsNullOrEmpty(session.Node))
+                _reportedName = session.Node;
+            return await session.ReadAckAsync(waiting.Token)
+                ?? throw new IOException($"{Name} closed the replication stream before saying where it stands.");
+        }
+        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{Name} did not say where it stands within {AckTimeout.TotalSeconds:0} s.");
+        }
+    }
+
+    /// <summary>
+    /// Cuts durable entries into frames, each due after its own lag, and writes every due frame in order, several
+    /// per write when they are due together. At most <see cref="_maxUnacknowledged"/> entries are unacknowledged.
+    /// </summary>
+    private async Task SendAsync(ReplicationSession session, long next, ConcurrentQueue<SentFrame> unacknowledged, CancellationToken ending)
+    {
+        var entries = new LogEntry[_batchSize];
+        var lagging = new Queue<SentFrame>();
+        var output = new ArrayBufferWriter<byte>(64 * 1024);
+        Task? headDue = null;
+        Task? woken = null;
+        while (true)
+        {
+            ending.ThrowIfCancellationRequested();
+            while (next <= _log.DurableIndex && next - 1 - _quorum.AckedBy(_slot) < _maxUnacknowledged)
+            {
+                var frame = Cut(next, entries);
+                next = frame.LastIndex + 1;
+                lagging.Enqueue(frame);
+                unacknowledged.Enqueue(frame);
+            }
+
+            var now = _time.GetTimestamp();
+            if (lagging.TryPeek(out var head) && head.Due <= now)
+            {
+                output.ResetWrittenCount();
+                while (lagging.TryPeek(out head) && head.Due <= now)
+                    output.Write(lagging.Dequeue().Bytes.Span);
+                headDue = null;
+                await session.WriteAsync(output.WrittenMemory, ending);
+                continue;
+            }
+
+            // One wait for the signal at a time: a wake-up that lands while the head's lag runs must not be lost.
+            woken ??= _wake.WaitAsync(ending);
+            if (lagging.Count > 0)
+            {
+                if (headDue is { IsCompleted: true })
+                    headDue = null;
+                headDue ??= _lag.DelayAsync(TimeSpan.FromTicks((long)((head!.Due - now) * ((double)TimeSpan.TicksPerSecond / _time.TimestampFrequency))), ending);
+                if (await Task.WhenAny(headDue, woken) != woken)
+                    continue;
+            }
+
+            await woken;
+            woken = null;
+        }
+    }
+
+    /// <summary>One frame of consecutive entries from <paramref name="next"/>, with its lag drawn and its spans opened.</summary>
+    private SentFrame Cut(long next, LogEntry[] entries)
+    {
+        var read = _log.Read(next, entries);
         var count = 0;
-        while (count < entries.Length && (count == 0 || writer.WrittenCount < MaxMessageBytes))
-            LogRecordCodec.Write(writer, entries[count++]);
-        return (writer.WrittenSpan.ToArray(), count);
+        var size = 0;
+        while (count < read && (count == 0 || size + LogRecordCodec.SizeOf(entries[count]) <= MaxFrameBytes))
+            size += LogRecordCodec.SizeOf(entries[count++]);
+
+        // The header carries the frame's span, so the follower's kv.apply joins the traces of the writes it holds.
+        var message = NodeActivities.Source.HasListeners() ? StartSpans(entries.AsSpan(0, count)) : null;
+        var bytes = new ArrayBufferWriter<byte>(size + 32);
+        var start = ReplicationStreamFormat.BeginFrame(bytes, message?.Context ?? default);
+        foreach (var entry in entries.AsSpan(0, count))
+            LogRecordCodec.Write(bytes, entry);
+        ReplicationStreamFormat.EndFrame(bytes, start);
+
+        var lag = _lag.Draw();
+        var created = _time.GetTimestamp();
+        var due = created + (long)(lag.TotalSeconds * _time.TimestampFrequency);
+        message?.SetTag(NodeActivities.LagTag, Math.Round(lag.TotalMilliseconds, 3));
+        return new SentFrame(bytes.WrittenMemory, next + count - 1, count, created, due, lag, message);
     }
 
-    private async Task<long> ProbeAsync(CancellationToken cancellationToken)
+    private async Task ReceiveAcksAsync(ReplicationSession session, ConcurrentQueue<SentFrame> unacknowledged, CancellationToken ending)
     {
-        var ack = await _messages.ExecuteAsync(
-            static (self, token) => new ValueTask<Acknowledgement>(self._client.SendEntriesAsync(self._log.LogId, [], default, token)),
-            this, cancellationToken);
-        OnAcknowledged(ack with { Gap = false }, replicaLostState: true);
-        return ack.AppliedIndex;
+        while (true)
+        {
+            var (kind, applied) = await session.ReadAckAsync(ending)
+                ?? throw new IOException($"{Name} closed the replication stream.");
+            var now = _time.GetTimestamp();
+            var lag = TimeSpan.Zero;
+            while (unacknowledged.TryPeek(out var frame) && frame.LastIndex <= applied)
+            {
+                unacknowledged.TryDequeue(out _);
+                var latency = _time.GetElapsedTime(frame.Created, now);
+                _metrics.Acknowledged(Name, latency, frame.Count, frame.Bytes.Length);
+                Interlocked.Exchange(ref _lastAckLatencyTicks, latency.Ticks);
+                frame.Span?.Stop();
+                lag = frame.Lag;
+            }
+
+            OnAcknowledged(applied, replicaLostState: kind == AckKind.Gap, lag);
+            if (kind == AckKind.Gap)
+            {
+                LogCatchingUp(_logger, Name, applied);
+                return;
+            }
+
+            // Room under the unacknowledged bound: the sender may have stopped cutting.
+            _wake.Set();
+        }
     }
 
-    private async Task<long> InstallSnapshotAsync(CancellationToken cancellationToken)
+    /// <summary>Ends the session when the oldest unacknowledged frame has waited longer than its lag plus <see cref="AckTimeout"/>.</summary>
+    private async Task WatchAsync(ConcurrentQueue<SentFrame> unacknowledged, CancellationToken ending)
+    {
+        while (true)
+        {
+            await Task.Delay(AckTimeout / 8, _time, ending);
+            if (unacknowledged.TryPeek(out var oldest) && _time.GetElapsedTime(oldest.Created) > oldest.Lag + AckTimeout)
+                throw new TimeoutException($"{Name} acknowledged nothing for {AckTimeout.TotalSeconds:0} s with entries {oldest.LastIndex - oldest.Count + 1}.. outstanding.");
+        }
+    }
+
+    private async Task InstallSnapshotAsync(CancellationToken cancellationToken)
     {
         // The snapshot may include entries applied but not yet durable here; it must not leave before they are.
         var snapshot = _state.Snapshot();
@@ -194,67 +348,30 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         var ack = await _snapshots.ExecuteAsync(
             static (state, token) => new ValueTask<Acknowledgement>(state.self._client.SendSnapshotAsync(state.self._log.LogId, state.snapshot, token)),
             (self: this, snapshot), cancellationToken);
-        OnAcknowledged(ack with { Gap = false }, replicaLostState: true);
-        return ack.AppliedIndex;
-    }
-
-    private async Task SendAsync(Message message, CancellationToken generation)
-    {
-        try
-        {
-            var ack = await _messages.ExecuteAsync(
-                static (state, token) => new ValueTask<Acknowledgement>(
-                    state.self._client.SendEntriesAsync(state.self._log.LogId, state.message.Body, state.message.Trace, token)),
-                (self: this, message),
-                generation);
-
-            // A gap answer carries the follower's true position, lower than we thought if it lost its state.
-            OnAcknowledged(ack, replicaLostState: ack.Gap);
-            if (!ack.Gap)
-                _metrics.Acknowledged(Name, ack.Latency, message.Count, message.Body.Length);
-            if (ack.Gap && !generation.IsCancellationRequested)
-            {
-                LogCatchingUp(_logger, Name, ack.AppliedIndex);
-                RequestReset(ack.AppliedIndex);
-            }
-        }
-        catch (OperationCanceledException) when (generation.IsCancellationRequested)
-        {
-            // The stream was restarted or the leader is stopping; the entries are resent or moot.
-        }
-        catch (Exception e)
-        {
-            // Never drop a message silently: its entries would be missing until some later write exposed the gap.
-            OnFailure(e);
-            LogStreamRestarted(_logger, e, Name);
-            if (!generation.IsCancellationRequested)
-                RequestReset(Unknown);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _inFlight);
-            _wake.Set();
-        }
-    }
-
-    private void OnAcknowledged(Acknowledgement ack, bool replicaLostState)
-    {
         if (!string.IsNullOrEmpty(ack.Node))
             _reportedName = ack.Node;
+        OnAcknowledged(ack.AppliedIndex, replicaLostState: true);
+    }
+
+    private void OnAcknowledged(long appliedIndex, bool replicaLostState, TimeSpan lag = default)
+    {
         if (_failing)
         {
             _failing = false;
-            LogReachable(_logger, Name, ack.AppliedIndex);
+            LogReachable(_logger, Name, appliedIndex);
         }
 
-        Interlocked.Exchange(ref _lastAckLatencyTicks, ack.Latency.Ticks);
         Interlocked.Exchange(ref _lastProgressTimestamp, _time.GetTimestamp());
-        _quorum.Acknowledge(_slot, ack.AppliedIndex, replicaLostState);
-        EndSpans(ack.AppliedIndex, ack.Lag);
+        _quorum.Acknowledge(_slot, appliedIndex, replicaLostState);
+        EndSpans(appliedIndex, lag);
     }
 
-    /// <summary>Opens a kv.replicate span for each traced write in a message (once, however often it is resent).</summary>
-    private MessageTrace StartSpans(ReadOnlySpan<LogEntry> entries)
+    /// <summary>
+    /// Opens a kv.replicate span for each traced write in a frame (once, however often it is resent) and the frame's
+    /// kv.replicate.message span: under its first traced write, linked to the others. The follower's kv.apply joins
+    /// that trace through the frame header.
+    /// </summary>
+    private Activity? StartSpans(ReadOnlySpan<LogEntry> entries)
     {
         ActivityContext parent = default;
         List<ActivityLink>? links = null;
@@ -279,9 +396,14 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
             }
         }
 
+        var message = parent == default ? null
+            : NodeActivities.Source.StartActivity(NodeActivities.ReplicateMessage, ActivityKind.Client, parent, links: links);
+        message?.SetTag(NodeActivities.FollowerTag, Name);
+        message?.SetTag(NodeActivities.BatchSizeTag, entries.Length);
+
         // Started on the replicator's loop, not inside any request: none of them may stay Current.
         Activity.Current = null;
-        return new MessageTrace(parent, links, entries.Length);
+        return message;
     }
 
     private void EndSpans(long appliedIndex, TimeSpan lag)
@@ -307,33 +429,6 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         }
     }
 
-    private void RequestReset(long appliedIndex)
-    {
-        Interlocked.Exchange(ref _resetTo, appliedIndex);
-        _wake.Set();
-    }
-
-    private ResiliencePipeline Resilience(TimeSpan attemptTimeout) => new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
-        {
-            // Retry forever: an entry must reach every follower eventually; backoff keeps a dead one cheap.
-            MaxRetryAttempts = int.MaxValue,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = TimeSpan.FromMilliseconds(20),
-            MaxDelay = TimeSpan.FromSeconds(2),
-            // Anything but our own cancellation: a follower dying mid-response surfaces as HttpIOException,
-            // a refusal as ReplicationRejectedException, a hang as TimeoutRejectedException.
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
-            OnRetry = args =>
-            {
-                OnFailure(args.Outcome.Exception);
-                return default;
-            },
-        })
-        .AddTimeout(attemptTimeout)
-        .Build();
-
     public async ValueTask DisposeAsync()
     {
         // Stopped by the host (StopAsync) and disposed by the container: only the first call does the work.
@@ -352,7 +447,8 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    private readonly record struct Message(byte[] Body, int Count, MessageTrace Trace);
+    /// <summary>A frame cut from the log: sent once its lag has passed, acknowledged once the follower has <see cref="LastIndex"/>.</summary>
+    private sealed record SentFrame(ReadOnlyMemory<byte> Bytes, long LastIndex, int Count, long Created, long Due, TimeSpan Lag, Activity? Span);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Follower {Follower} ({Url}) unreachable: {Error}; retrying with backoff")]
     private static partial void LogUnreachable(ILogger logger, string follower, Uri url, string? error);
@@ -362,9 +458,6 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Follower {Follower} is at index {Index}; restarting its stream from there")]
     private static partial void LogCatchingUp(ILogger logger, string follower, long index);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Replication to {Follower} failed unexpectedly; restarting its stream from the follower's position")]
-    private static partial void LogStreamRestarted(ILogger logger, Exception error, string follower);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Follower {Follower} needs entries no longer held; sending a snapshot at index {Index} ({Keys} keys)")]
     private static partial void LogSendingSnapshot(ILogger logger, string follower, long index, int keys);

@@ -18,6 +18,10 @@ public static class LogRecordCodec
     private const byte OpPut = 1;
     private const byte OpDelete = 2;
 
+    /// <summary>The encoded size of <paramref name="entry"/>, in bytes.</summary>
+    public static int SizeOf(in LogEntry entry) =>
+        HeaderSize + 8 + 1 + 4 + Encoding.UTF8.GetByteCount(entry.Key) + 4 + (entry.Value?.Length ?? 0);
+
     public static void Write(IBufferWriter<byte> output, in LogEntry entry)
     {
         var keyLength = Encoding.UTF8.GetByteCount(entry.Key);

@@ -123,8 +123,9 @@ public sealed partial class CrashRecoveryTests(ProcessCluster cluster) : IClassF
             {
                 response = await Http.PostAsJsonAsync($"{cluster.Leader.Url}/write?quorum={quorum ?? 1 + (i % 3)}", new { key, value = i });
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Net.Sockets.SocketException)
             {
+                // The leader was killed: connecting can fail at any step, even after the socket connected.
                 if (stop.IsCancellationRequested)
                     return;
                 continue;

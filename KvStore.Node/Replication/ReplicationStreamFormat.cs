@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace KvStore.Node.Replication;
+
+/// <summary>
+/// The leader's replication stream: one long-lived connection per follower, opened as <c>POST /replicate</c> with
+/// <c>Upgrade: kvstore-replication</c> (the same admission as a single message: token, role, log history) and
+/// then switched (101) to a plain byte stream, frames one way and acknowledgements the other. No per-message
+/// HTTP exchange: a message costs a frame header and one write, and acknowledgements are cumulative.
+/// <para>
+/// Frame (leader to follower): <c>[u32 length of the rest][u8 flags][if traced: 16-byte trace id, 8-byte span id,
+/// u8 trace flags][log records]</c>, the records as <see cref="LogRecordCodec"/> writes them (each with its CRC32C).
+/// Acknowledgement (follower to leader): <c>[u8 kind][i64 applied index]</c>, cumulative: everything up to the
+/// index is durable on the follower. The first one is sent before any frame and is the follower's position.
+/// </para>
+/// </summary>
+public static class ReplicationStreamFormat
+{
+    /// <summary>The <c>Upgrade</c> token that asks for the stream.</summary>
+    public const string UpgradeToken = "kvstore-replication";
+
+    /// <summary>Response header naming the follower (its NODE_NAME).</summary>
+    public const string NodeHeader = "X-KvStore-Node";
+
+    public const int AckSize = 9;
+    public const int MaxFrameBytes = 1 << 30;
+    private const int LengthSize = 4;
+    private const byte Traced = 1;
+    private const int TraceSize = 16 + 8 + 1;
+
+    /// <summary>Starts a frame in <paramref name="output"/>; write its records, then call <see cref="EndFrame"/>.</summary>
+    public static int BeginFrame(ArrayBufferWriter<byte> output, ActivityContext trace)
+    {
+        var start = output.WrittenCount;
+        var traced = trace != default;
+        var header = output.GetSpan(LengthSize + 1 + TraceSize);
+        header[LengthSize] = traced ? Traced : (byte)0;
+        if (!traced)
+        {
+            output.Advance(LengthSize + 1);
+            return start;
+        }
+
+        trace.TraceId.CopyTo(header.Slice(LengthSize + 1, 16));
+        trace.SpanId.CopyTo(header.Slice(LengthSize + 17, 8));
+        header[LengthSize + 25] = (byte)trace.TraceFlags;
+        output.Advance(LengthSize + 1 + TraceSize);
+        return start;
+    }
+
+    public static void EndFrame(ArrayBufferWriter<byte> output, int start)
+    {
+        // ArrayBufferWriter's memory is one array: the length is patched in place once the records are written.
+        var written = MemoryMarshal.AsMemory(output.WrittenMemory).Span[start..];
+        BinaryPrimitives.WriteUInt32LittleEndian(written, (uint)(written.Length - LengthSize));
+    }
+
+    /// <summary>
+    /// Takes one whole frame off the front of <paramref name="buffer"/>; false when it holds no whole frame yet.
+    /// Throws <see cref="InvalidDataException"/> for a length no frame can have.
+    /// </summary>
+    public static bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> frame)
+    {
+        frame = default;
+        if (buffer.Length < LengthSize)
+            return false;
+        Span<byte> prefix = stackalloc byte[LengthSize];
+        buffer.Slice(0, LengthSize).CopyTo(prefix);
+        var length = BinaryPrimitives.ReadUInt32LittleEndian(prefix);
+        if (length < 1 || length > MaxFrameBytes)
+            throw new InvalidDataException($"A replication frame of {length} bytes is malformed.");
+        if (buffer.Length < LengthSize + length)
+            return false;
+        frame = buffer.Slice(LengthSize, length);
+        buffer = buffer.Slice(frame.End);
+        return true;
+    }
+
+    /// <summary>Splits a frame's body into its trace context and its records; null when the header is damaged.</summary>
+    public static (ActivityContext Trace, ReadOnlyMemory<byte> Records)? ParseFrame(ReadOnlyMemory<byte> frame)
+    {
+        var span = frame.Span;
+        if (span[0] == 0)
+            return (default, frame[1..]);
+        if (span[0] != Traced || span.Length < 1 + TraceSize)
+            return null;
+        var trace = new ActivityContext(
+            ActivityTraceId.CreateFromBytes(span.Slice(1, 16)),
+            ActivitySpanId.CreateFromBytes(span.Slice(17, 8)),
+            (ActivityTraceFlags)span[25],
+            isRemote: true);
+        return (trace, frame[(1 + TraceSize)..]);
+    }
+
+    public static void WriteAck(Span<byte> destination, AckKind kind, long appliedIndex)
+    {
+        destination[0] = (byte)kind;
+        BinaryPrimitives.WriteInt64LittleEndian(destination[1..], appliedIndex);
+    }
+
+    public static (AckKind Kind, long AppliedIndex) ReadAck(ReadOnlySpan<byte> source) =>
+        ((AckKind)source[0], BinaryPrimitives.ReadInt64LittleEndian(source[1..]));
+}
+
+public enum AckKind : byte
+{
+    /// <summary>Everything up to the index is durable on the follower.</summary>
+    Applied = 1,
+
+    /// <summary>The frame did not follow the follower's log; it closes the stream, and the leader resumes from the index.</summary>
+    Gap = 2,
+}
