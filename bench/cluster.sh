@@ -18,8 +18,11 @@ ports=($base $((base+1)) $((base+2)) $((base+3)) $((base+4)) $((base+5)))
 for p in "${ports[@]}"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "port $p is already in use; stop whatever listens there first" >&2; exit 1; fi
 done
-dotnet build "$root/KvStore.Node" -c Release -v q -nologo >/dev/null
-dll="$root/KvStore.Node/bin/Release/net10.0/KvStore.Node.dll"
+dll=${NODE_DLL:-}
+if [ -z "$dll" ]; then
+  dotnet build "$root/KvStore.Node" -c Release -v q -nologo >/dev/null
+  dll="$root/KvStore.Node/bin/Release/net10.0/KvStore.Node.dll"
+fi
 logs=$(mktemp -d)
 pids=()
 stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }

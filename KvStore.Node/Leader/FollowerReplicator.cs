@@ -40,6 +40,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     private readonly FollowerClient _client;
     private readonly int _batchSize;
     private readonly int _maxUnacknowledged;
+    private readonly int _pipelineDepth;
     private readonly ResiliencePipeline _snapshots;
     private readonly AsyncSignal _wake = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -65,6 +66,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         _client = client;
         _batchSize = settings.BatchSize;
         _maxUnacknowledged = settings.BatchSize * settings.PipelineDepth;
+        _pipelineDepth = settings.PipelineDepth;
         _log = log;
         _state = state;
         _quorum = quorum;
@@ -238,7 +240,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         while (true)
         {
             ending.ThrowIfCancellationRequested();
-            while (next <= _log.DurableIndex && next - 1 - _quorum.AckedBy(_slot) < _maxUnacknowledged)
+            while (next <= _log.DurableIndex && unacknowledged.Count < _pipelineDepth && next - 1 - _quorum.AckedBy(_slot) < _maxUnacknowledged)
             {
                 var frame = Cut(next, entries);
                 next = frame.LastIndex + 1;
