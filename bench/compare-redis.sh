@@ -7,6 +7,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 anchor="$root/../shared/bench/redis-anchor.sh"
 secs=${1:-10}
+# .NET compiles hot code twice (quick, then optimized with profile data): on two shared cores the six nodes reach
+# steady state after about 15-20 s of load. Redis has nothing to warm up; KvStore is measured once it has.
+warmup=${WARMUP:-20s}
 out=${OUT:-$root/artifacts/compare}
 mkdir -p "$out"
 dotnet build "$root/KvStore.LoadRunner" -c Release -v q -nologo >/dev/null
@@ -19,11 +22,13 @@ bash "$anchor" 3 1 5000 1000 2>/dev/null | tail -n 1 >"$out/redis-1.json"
 
 echo "KvStore, lag off ..." >&2
 "$root/bench/cluster.sh" --env MIN_DELAY=0 --env MAX_DELAY=0 -- bash -c "
-  ${lr[*]} bench --leader \$LEADER_URL --clients 64 --quorum 3 --duration ${secs}s --keys 1000 --out '$out/kv-64' >&2
-  ${lr[*]} bench --leader \$LEADER_URL --clients 1 --quorum 3 --duration ${secs}s --keys 1000 --out '$out/kv-1' >&2"
+  ${lr[*]} bench --leader \$LEADER_URL --clients 64 --quorum 3 --duration ${secs}s --warmup $warmup --keys 1000 --out '$out/kv-64' >&2
+  ${lr[*]} bench --leader \$LEADER_URL --clients 1 --quorum 3 --duration ${secs}s --warmup 2s --keys 1000 --out '$out/kv-1' >&2"
 
 echo "KvStore, default lag, the seeds' sweep ..." >&2
-"$root/bench/cluster.sh" -- bash -c "${lr[*]} sweep --leader \$LEADER_URL --clients 10 --writes 50 --keys 10 --out '$out/sweep' >&2"
+"$root/bench/cluster.sh" -- bash -c "
+  ${lr[*]} bench --leader \$LEADER_URL --clients 10 --quorum 3 --duration $warmup --warmup 1s --keys 1000 --out '$out/sweep-warmup' >/dev/null
+  ${lr[*]} sweep --leader \$LEADER_URL --clients 10 --writes 50 --keys 10 --out '$out/sweep' >&2"
 
 python3 - "$out" <<'PY'
 import json, sys, os
