@@ -1,7 +1,10 @@
 using System.Runtime.InteropServices;
 using KvStore.LoadRunner;
 using KvStore.LoadRunner.Diagnostics;
+using KvStore.ServiceDefaults;
 using KvStore.ServiceDefaults.Telemetry;
+
+InlineSocketCompletions.Enable();
 
 // Each request is a client span; exported (with the nodes' spans beneath it) when OTEL_EXPORTER_OTLP_ENDPOINT is set.
 using var tracing = TelemetryExtensions.StartTracingForTool("loadrunner", LoadRunnerTelemetry.SourceName);

@@ -52,6 +52,11 @@ public static class KvNodeExtensions
 
         services.AddSingleton(CreateContext);
         UseRoleDefaultPort(builder, role);
+
+        // Requests and replication frames are handled on the socket thread that read them, not handed to the thread
+        // pool: no handler here blocks, and on two shared cores the hop cost more than the work (measured: one client's
+        // quorum-3 write p50 0.27-0.30 ms -> 0.18-0.23 ms).
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
         return builder;
     }
 

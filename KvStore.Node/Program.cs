@@ -1,5 +1,8 @@
 using KvStore.Node;
 using KvStore.Node.Api;
+using KvStore.ServiceDefaults;
+
+InlineSocketCompletions.Enable();
 
 var builder = WebApplication.CreateBuilder(args);
 
