@@ -39,7 +39,6 @@ public static class KvNodeExtensions
         {
             services.AddSingleton<FollowerDirectory>();
             services.AddSingleton(sp => new QuorumTracker(sp.GetRequiredService<FollowerDirectory>().Endpoints.Count));
-            services.AddSingleton<HighResolutionDelay>();
             services.AddSingleton<ISimulatedLag, UniformLag>();
             services.AddSingleton<ReplicationCoordinator>();
             services.AddHostedService(sp => sp.GetRequiredService<ReplicationCoordinator>());

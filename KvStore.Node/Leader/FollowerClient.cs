@@ -24,10 +24,12 @@ internal sealed class FollowerClient : IDisposable
     private readonly Uri _snapshotUri;
     private readonly AuthenticationHeaderValue _authorization;
     private readonly ISimulatedLag _lag;
+    private readonly int _link;
     private readonly TimeProvider _time;
 
-    public FollowerClient(FollowerEndpoint endpoint, string token, ISimulatedLag lag, TimeProvider time)
+    public FollowerClient(FollowerEndpoint endpoint, int link, string token, ISimulatedLag lag, TimeProvider time)
     {
+        _link = link;
         _entriesUri = new Uri(endpoint.Url, ReplicationProtocol.Path);
         _snapshotUri = new Uri(endpoint.Url, ReplicationProtocol.SnapshotPath);
         _authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -103,7 +105,7 @@ internal sealed class FollowerClient : IDisposable
     {
         var started = _time.GetTimestamp();
         var lag = _lag.Draw();
-        await _lag.DelayAsync(lag, cancellationToken);
+        await _lag.DelayAsync(lag, _link, cancellationToken);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);

@@ -240,7 +240,11 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         while (true)
         {
             ending.ThrowIfCancellationRequested();
-            while (next <= _log.DurableIndex && unacknowledged.Count < _pipelineDepth && next - 1 - _quorum.AckedBy(_slot) < _maxUnacknowledged)
+            // With lag on, entries are cut as soon as they are durable, so each frame's lag runs from then (frames
+            // waiting out their lag are not on the wire yet). With lag off, cutting waits while REPLICATION_PIPELINE
+            // frames are unacknowledged: entries arriving meanwhile go out together, one frame and one write.
+            while (next <= _log.DurableIndex && (_lag.Enabled || unacknowledged.Count < _pipelineDepth) &&
+                   next - 1 - _quorum.AckedBy(_slot) < _maxUnacknowledged)
             {
                 var frame = Cut(next, entries);
                 next = frame.LastIndex + 1;
@@ -265,7 +269,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
             {
                 if (headDue is { IsCompleted: true })
                     headDue = null;
-                headDue ??= _lag.DelayAsync(TimeSpan.FromTicks((long)((head!.Due - now) * ((double)TimeSpan.TicksPerSecond / _time.TimestampFrequency))), ending);
+                headDue ??= _lag.DelayAsync(TimeSpan.FromTicks((long)((head!.Due - now) * ((double)TimeSpan.TicksPerSecond / _time.TimestampFrequency))), _slot, ending);
                 if (await Task.WhenAny(headDue, woken) != woken)
                     continue;
             }
