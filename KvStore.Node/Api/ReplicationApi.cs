@@ -28,7 +28,8 @@ public static class ReplicationApi
     /// (<see cref="ReplicationStreamFormat"/>, an upgrade of this request): the same admission, the same ordered apply.
     /// </summary>
     public static async Task<Results<Ok<ReplicateResponse>, ProblemHttpResult, EmptyHttpResult>> Replicate(
-        HttpContext http, NodeContext node, ReplicationSecret secret, ILoggerFactory loggers, CancellationToken cancellationToken)
+        HttpContext http, NodeContext node, ReplicationSecret secret, ILoggerFactory loggers, IHostApplicationLifetime lifetime,
+        CancellationToken cancellationToken)
     {
         var streaming = ReplicationStreamReceiver.IsStreamRequest(http);
         var (applier, logId, refused) = Admit(http, node, secret, streaming ? null : LogRecordCodec.ContentType);
@@ -37,8 +38,10 @@ public static class ReplicationApi
 
         if (streaming)
         {
+            // The stream never ends on its own: a stopping node ends it, or shutdown would wait out its timeout.
+            using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
             await ReplicationStreamReceiver.RunAsync(http, applier!, logId, node.Name,
-                loggers.CreateLogger(typeof(ReplicationStreamReceiver)), cancellationToken);
+                loggers.CreateLogger(typeof(ReplicationStreamReceiver)), session.Token);
             return TypedResults.Empty;
         }
 

@@ -43,6 +43,19 @@ public static partial class ReplicationStreamReceiver
         var applied = applier.DurableIndex;
         await WriteAckAsync(connection, ack, AckKind.Applied, applied, cancellationToken);
 
+        try
+        {
+            await ReceiveAsync(applier, logId, logger, connection, frames, ack, applied, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // This node is stopping or the leader went away: closing the connection is the whole answer.
+        }
+    }
+
+    private static async Task ReceiveAsync(ReplicaApplier applier, Guid logId, ILogger logger, Stream connection, PipeReader frames,
+        byte[] ack, long applied, CancellationToken cancellationToken)
+    {
         while (true)
         {
             var read = await frames.ReadAsync(cancellationToken);
