@@ -4,9 +4,9 @@ namespace KvStore.Node.Telemetry;
 
 /// <summary>
 /// The node's spans. A write is one trace: the client's request, the leader's <c>kv.write</c>, and under it one
-/// <c>kv.replicate</c> span per follower from "entry sent" to "follower acknowledged". Each replication message
-/// is a <c>kv.replicate.message</c> span whose parent is the first write it carries and which links to the rest,
-/// so the follower's handling (propagated through traceparent) joins that trace.
+/// <c>kv.replicate</c> span per follower from "entry sent" to "follower acknowledged". Each replication
+/// frame is a <c>kv.replicate.message</c> span whose parent is the first write it carries and which links to the rest;
+/// the frame header carries its context, so the follower's <c>kv.apply</c> joins that trace.
 /// </summary>
 public static class NodeActivities
 {
