@@ -53,10 +53,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     private long _lastAckLatencyTicks = -1;
     private long _lastProgressTimestamp;
 
-    // One kv.replicate span per traced write, from the moment its entry is first sent until this follower has it.
-    private readonly Lock _spanGate = new();
-    private readonly Queue<(long Index, Activity Span)> _openSpans = new();
-    private long _lastTracedIndex;
+    private readonly ReplicationSpans _spans;
 
     public FollowerReplicator(int slot, FollowerEndpoint endpoint, FollowerClient client, ReplicationSettings settings,
         IReplicationLog log, KeyValueState state, QuorumTracker quorum, ISimulatedLag lag, NodeMetrics metrics, TimeProvider time, ILogger logger)
@@ -75,6 +72,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         _time = time;
         _logger = logger;
         _lastProgressTimestamp = time.GetTimestamp();
+        _spans = new ReplicationSpans(() => Name);
         _snapshots = new ResiliencePipelineBuilder()
             .AddRetry(new RetryStrategyOptions
             {
@@ -289,7 +287,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
             size += LogRecordCodec.SizeOf(entries[count++]);
 
         // The header carries the frame's span, so the follower's kv.apply joins the traces of the writes it holds.
-        var message = NodeActivities.Source.HasListeners() ? StartSpans(entries.AsSpan(0, count)) : null;
+        var message = NodeActivities.Source.HasListeners() ? _spans.Start(entries.AsSpan(0, count)) : null;
         var bytes = new ArrayBufferWriter<byte>(size + 32);
         var start = ReplicationStreamFormat.BeginFrame(bytes, message?.Context ?? default);
         foreach (var entry in entries.AsSpan(0, count))
@@ -369,60 +367,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
 
         Interlocked.Exchange(ref _lastProgressTimestamp, _time.GetTimestamp());
         _quorum.Acknowledge(_slot, appliedIndex, replicaLostState);
-        EndSpans(appliedIndex, lag);
-    }
-
-    /// <summary>
-    /// Opens a kv.replicate span for each traced write in a frame (once, however often it is resent) and the frame's
-    /// kv.replicate.message span: under its first traced write, linked to the others. The follower's kv.apply joins
-    /// that trace through the frame header.
-    /// </summary>
-    private Activity? StartSpans(ReadOnlySpan<LogEntry> entries)
-    {
-        ActivityContext parent = default;
-        List<ActivityLink>? links = null;
-        lock (_spanGate)
-        {
-            foreach (var entry in entries)
-            {
-                if (entry.Trace == default || entry.Index <= _lastTracedIndex)
-                    continue;
-                _lastTracedIndex = entry.Index;
-                var span = NodeActivities.Source.StartActivity(NodeActivities.Replicate, ActivityKind.Internal, entry.Trace);
-                if (span is null)
-                    continue;
-                span.SetTag(NodeActivities.FollowerTag, Name);
-                span.SetTag(NodeActivities.LogIndexTag, entry.Index);
-                span.SetTag(NodeActivities.BatchSizeTag, entries.Length);
-                _openSpans.Enqueue((entry.Index, span));
-                if (parent == default)
-                    parent = span.Context;
-                else if ((links ??= []).Count < 64)
-                    links.Add(new ActivityLink(span.Context));
-            }
-        }
-
-        var message = parent == default ? null
-            : NodeActivities.Source.StartActivity(NodeActivities.ReplicateMessage, ActivityKind.Client, parent, links: links);
-        message?.SetTag(NodeActivities.FollowerTag, Name);
-        message?.SetTag(NodeActivities.BatchSizeTag, entries.Length);
-
-        // Started on the replicator's loop, not inside any request: none of them may stay Current.
-        Activity.Current = null;
-        return message;
-    }
-
-    private void EndSpans(long appliedIndex, TimeSpan lag)
-    {
-        lock (_spanGate)
-        {
-            while (_openSpans.TryPeek(out var open) && open.Index <= appliedIndex)
-            {
-                _openSpans.Dequeue();
-                open.Span.SetTag(NodeActivities.LagTag, Math.Round(lag.TotalMilliseconds, 3));
-                open.Span.Stop();
-            }
-        }
+        _spans.Acknowledged(appliedIndex, lag);
     }
 
     private void OnFailure(Exception? error)
@@ -442,12 +387,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
             return;
         await _stopping.CancelAsync();
         await _loop;
-        lock (_spanGate)
-        {
-            foreach (var (_, span) in _openSpans)
-                span.SetStatus(ActivityStatusCode.Error, "leader stopped before the follower acknowledged").Stop();
-            _openSpans.Clear();
-        }
+        _spans.Abandon("leader stopped before the follower acknowledged");
 
         _client.Dispose();
         _stopping.Dispose();

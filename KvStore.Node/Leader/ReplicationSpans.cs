@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using KvStore.Node.Storage;
+using KvStore.Node.Telemetry;
+
+namespace KvStore.Node.Leader;
+
+/// <summary>
+/// One follower's replication spans: a <c>kv.replicate</c> span per traced write, from the moment its entry is first
+/// cut into a frame until the follower has it (once, however often the entry is resent), and a
+/// <c>kv.replicate.message</c> span per frame, under its first traced write and linked to the others.
+/// </summary>
+internal sealed class ReplicationSpans(Func<string> follower)
+{
+    private const int MaxLinks = 64;
+    private readonly Lock _gate = new();
+    private readonly Queue<(long Index, Activity Span)> _open = new();
+    private long _lastTraced;
+
+    /// <summary>Opens the spans of a frame holding <paramref name="entries"/>; returns its message span, if any write is traced.</summary>
+    public Activity? Start(ReadOnlySpan<LogEntry> entries)
+    {
+        ActivityContext parent = default;
+        List<ActivityLink>? links = null;
+        var name = follower();
+        lock (_gate)
+        {
+            foreach (var entry in entries)
+            {
+                if (entry.Trace == default || entry.Index <= _lastTraced)
+                    continue;
+                _lastTraced = entry.Index;
+                var span = NodeActivities.Source.StartActivity(NodeActivities.Replicate, ActivityKind.Internal, entry.Trace);
+                if (span is null)
+                    continue;
+                span.SetTag(NodeActivities.FollowerTag, name);
+                span.SetTag(NodeActivities.LogIndexTag, entry.Index);
+                span.SetTag(NodeActivities.BatchSizeTag, entries.Length);
+                _open.Enqueue((entry.Index, span));
+                if (parent == default)
+                    parent = span.Context;
+                else if ((links ??= []).Count < MaxLinks)
+                    links.Add(new ActivityLink(span.Context));
+            }
+        }
+
+        var message = parent == default ? null
+            : NodeActivities.Source.StartActivity(NodeActivities.ReplicateMessage, ActivityKind.Client, parent, links: links);
+        message?.SetTag(NodeActivities.FollowerTag, name);
+        message?.SetTag(NodeActivities.BatchSizeTag, entries.Length);
+
+        // Started on the replicator's loop, not inside any request: none of them may stay Current.
+        Activity.Current = null;
+        return message;
+    }
+
+    /// <summary>Ends the spans of every write up to <paramref name="appliedIndex"/>: the follower has them.</summary>
+    public void Acknowledged(long appliedIndex, TimeSpan lag)
+    {
+        lock (_gate)
+        {
+            while (_open.TryPeek(out var open) && open.Index <= appliedIndex)
+            {
+                _open.Dequeue();
+                open.Span.SetTag(NodeActivities.LagTag, Math.Round(lag.TotalMilliseconds, 3));
+                open.Span.Stop();
+            }
+        }
+    }
+
+    /// <summary>Ends every open span as failed: the leader is stopping.</summary>
+    public void Abandon(string reason)
+    {
+        lock (_gate)
+        {
+            foreach (var (_, span) in _open)
+                span.SetStatus(ActivityStatusCode.Error, reason).Stop();
+            _open.Clear();
+        }
+    }
+}
