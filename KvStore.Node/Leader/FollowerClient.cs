@@ -6,12 +6,8 @@ using KvStore.Node.Api;
 using KvStore.Node.Replication;
 using KvStore.Node.Storage;
 using KvStore.Node.Storage.Durability;
-using KvStore.Node.Telemetry;
 
 namespace KvStore.Node.Leader;
-
-/// <summary>A follower's acknowledgement: everything up to <see cref="AppliedIndex"/> is durable there.</summary>
-internal readonly record struct Acknowledgement(string Node, long AppliedIndex, bool Gap, TimeSpan Latency, TimeSpan Lag);
 
 /// <summary>
 /// The leader's connection to one follower: the replication stream, and snapshots (each after its simulated lag).
@@ -25,16 +21,14 @@ internal sealed class FollowerClient : IDisposable
     private readonly AuthenticationHeaderValue _authorization;
     private readonly ISimulatedLag _lag;
     private readonly int _link;
-    private readonly TimeProvider _time;
 
-    public FollowerClient(FollowerEndpoint endpoint, int link, string token, ISimulatedLag lag, TimeProvider time)
+    public FollowerClient(FollowerEndpoint endpoint, int link, string token, ISimulatedLag lag)
     {
         _link = link;
         _entriesUri = new Uri(endpoint.Url, ReplicationProtocol.Path);
         _snapshotUri = new Uri(endpoint.Url, ReplicationProtocol.SnapshotPath);
         _authorization = new AuthenticationHeaderValue("Bearer", token);
         _lag = lag;
-        _time = time;
 
         // One connection for the stream, one for a snapshot; no proxy between replicas.
         _http = new HttpClient(new SocketsHttpHandler
@@ -93,35 +87,30 @@ internal sealed class FollowerClient : IDisposable
         }
     }
 
-    public async Task<Acknowledgement> SendSnapshotAsync(Guid logId, StateSnapshot snapshot, CancellationToken cancellationToken)
+    /// <summary>Replaces the follower's state with <paramref name="snapshot"/>; its answer names the index it now stands at.</summary>
+    public async Task<ReplicateResponse> SendSnapshotAsync(Guid logId, StateSnapshot snapshot, CancellationToken cancellationToken)
     {
         using var body = new MemoryStream();
         await SnapshotFile.WriteAsync(body, logId, snapshot, cancellationToken);
-        return await SendAsync(logId, _snapshotUri, SnapshotFile.ContentType,
-            new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length), cancellationToken);
-    }
+        await _lag.DelayAsync(_lag.Draw(), _link, cancellationToken);
 
-    private async Task<Acknowledgement> SendAsync(Guid logId, Uri uri, string contentType, HttpContent content, CancellationToken cancellationToken)
-    {
-        var started = _time.GetTimestamp();
-        var lag = _lag.Draw();
-        await _lag.DelayAsync(lag, _link, cancellationToken);
-
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = content };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _snapshotUri)
+        {
+            Content = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(SnapshotFile.ContentType);
         request.Headers.Authorization = _authorization;
         request.Headers.Add(ReplicationProtocol.LogIdHeader, logId.ToString());
 
         using var response = await _http.SendAsync(request, cancellationToken);
-        if (response.StatusCode is not (HttpStatusCode.OK or HttpStatusCode.Conflict))
+        if (response.StatusCode != HttpStatusCode.OK)
         {
             var detail = await response.Content.ReadAsStringAsync(cancellationToken);
             throw new ReplicationRejectedException(response.StatusCode, detail.Length > 200 ? detail[..200] : detail);
         }
 
-        var reply = await response.Content.ReadFromJsonAsync(KvJsonContext.Default.ReplicateResponse, cancellationToken)
+        return await response.Content.ReadFromJsonAsync(KvJsonContext.Default.ReplicateResponse, cancellationToken)
             ?? throw new System.Text.Json.JsonException("empty replicate response");
-        return new Acknowledgement(reply.Node, reply.AppliedIndex, response.StatusCode == HttpStatusCode.Conflict, _time.GetElapsedTime(started), lag);
     }
 
     public void Dispose() => _http.Dispose();

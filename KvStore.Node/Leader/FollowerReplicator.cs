@@ -41,6 +41,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     private readonly int _batchSize;
     private readonly int _maxUnacknowledged;
     private readonly int _pipelineDepth;
+    private readonly ResiliencePipeline _sessions;
     private readonly ResiliencePipeline _snapshots;
     private readonly AsyncSignal _wake = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -73,24 +74,31 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         _logger = logger;
         _lastProgressTimestamp = time.GetTimestamp();
         _spans = new ReplicationSpans(() => Name);
-        _snapshots = new ResiliencePipelineBuilder()
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = int.MaxValue,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = FirstBackoff,
-                MaxDelay = MaxBackoff,
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => e is not OperationCanceledException),
-                OnRetry = args =>
-                {
-                    OnFailure(args.Outcome.Exception);
-                    return default;
-                },
-            })
-            .AddTimeout(SnapshotAttemptTimeout)
-            .Build();
+        _sessions = Retrying().Build();
+        _snapshots = Retrying().AddTimeout(SnapshotAttemptTimeout).Build();
     }
+
+    /// <summary>
+    /// Retries forever: every entry must reach every follower eventually; exponential backoff with jitter (20 ms to
+    /// 2 s) keeps a dead one cheap. Anything but this replicator's own stop is retried: a follower dying mid-answer
+    /// surfaces as an IOException, a refusal as ReplicationRejectedException, silence as a TimeoutException.
+    /// </summary>
+    private ResiliencePipelineBuilder Retrying() => new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = FirstBackoff,
+            MaxDelay = MaxBackoff,
+            ShouldHandle = args => ValueTask.FromResult(
+                args.Outcome.Exception is not null && !args.Context.CancellationToken.IsCancellationRequested),
+            OnRetry = args =>
+            {
+                OnFailure(args.Outcome.Exception);
+                return default;
+            },
+        });
 
     /// <summary>The follower's own NODE_NAME once it has answered; until then the name it is listed under.</summary>
     public string Name => _reportedName ?? _endpoint.Name;
@@ -121,33 +129,16 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
 
     private async Task RunAsync(CancellationToken stopping)
     {
-        var failures = 0;
         while (!stopping.IsCancellationRequested)
         {
             try
             {
-                // Returns after a gap or a snapshot: the next session starts from the follower's new position.
-                await RunSessionAsync(stopping);
-                failures = 0;
+                // A session returns after a gap or a snapshot: the next one starts from the follower's new position.
+                await _sessions.ExecuteAsync(static (self, token) => new ValueTask(self.RunSessionAsync(token)), this, stopping);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 break;
-            }
-            catch (Exception e)
-            {
-                // Retry forever: every entry must reach every follower eventually; backoff keeps a dead one cheap.
-                OnFailure(e);
-                var ceiling = Math.Min(MaxBackoff.TotalMilliseconds, FirstBackoff.TotalMilliseconds * Math.Pow(2, Math.Min(failures++, 16)));
-                var backoff = TimeSpan.FromMilliseconds(ceiling * (0.5 + (Random.Shared.NextDouble() / 2)));
-                try
-                {
-                    await Task.Delay(backoff, _time, stopping);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
             }
         }
     }
@@ -193,34 +184,31 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         await first;
     }
 
-    private async Task<ReplicationSession> OpenAsync(CancellationToken stopping)
+    private Task<ReplicationSession> OpenAsync(CancellationToken stopping) =>
+        WithinAckTimeoutAsync(token => _client.OpenStreamAsync(_log.LogId, token), "answer the replication stream", stopping);
+
+    private Task<(AckKind Kind, long AppliedIndex)> FirstAckAsync(ReplicationSession session, CancellationToken stopping)
     {
-        using var opening = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        opening.CancelAfter(AckTimeout);
-        try
-        {
-            return await _client.OpenStreamAsync(_log.LogId, opening.Token);
-        }
-        catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-        {
-            throw new TimeoutException($"{Name} did not answer the replication stream within {AckTimeout.TotalSeconds:0} s.");
-        }
+        if (!string.IsNullOrEmpty(session.Node))
+            _reportedName = session.Node;
+        return WithinAckTimeoutAsync(
+            async token => await session.ReadAckAsync(token)
+                ?? throw new IOException($"{Name} closed the replication stream before saying where it stands."),
+            "say where it stands", stopping);
     }
 
-    private async Task<(AckKind Kind, long AppliedIndex)> FirstAckAsync(ReplicationSession session, CancellationToken stopping)
+    /// <summary>Runs one step of opening a stream, turning "no answer within <see cref="AckTimeout"/>" into a TimeoutException.</summary>
+    private async Task<T> WithinAckTimeoutAsync<T>(Func<CancellationToken, Task<T>> step, string what, CancellationToken stopping)
     {
-        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        waiting.CancelAfter(AckTimeout);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        deadline.CancelAfter(AckTimeout);
         try
         {
-            if (!string.IsNullOrEmpty(session.Node))
-                _reportedName = session.Node;
-            return await session.ReadAckAsync(waiting.Token)
-                ?? throw new IOException($"{Name} closed the replication stream before saying where it stands.");
+            return await step(deadline.Token);
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
-            throw new TimeoutException($"{Name} did not say where it stands within {AckTimeout.TotalSeconds:0} s.");
+            throw new TimeoutException($"{Name} did not {what} within {AckTimeout.TotalSeconds:0} s.");
         }
     }
 
@@ -267,7 +255,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
             {
                 if (headDue is { IsCompleted: true })
                     headDue = null;
-                headDue ??= _lag.DelayAsync(TimeSpan.FromTicks((long)((head!.Due - now) * ((double)TimeSpan.TicksPerSecond / _time.TimestampFrequency))), _slot, ending);
+                headDue ??= _lag.DelayAsync(_time.GetElapsedTime(now, head!.Due), _slot, ending);
                 if (await Task.WhenAny(headDue, woken) != woken)
                     continue;
             }
@@ -350,7 +338,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         LogSendingSnapshot(_logger, Name, snapshot.AppliedIndex, snapshot.Items.Length);
 
         var ack = await _snapshots.ExecuteAsync(
-            static (state, token) => new ValueTask<Acknowledgement>(state.self._client.SendSnapshotAsync(state.self._log.LogId, state.snapshot, token)),
+            static (state, token) => new ValueTask<ReplicateResponse>(state.self._client.SendSnapshotAsync(state.self._log.LogId, state.snapshot, token)),
             (self: this, snapshot), cancellationToken);
         if (!string.IsNullOrEmpty(ack.Node))
             _reportedName = ack.Node;

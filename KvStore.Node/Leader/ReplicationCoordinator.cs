@@ -31,7 +31,7 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
         var settings = new ReplicationSettings(o.ReplicationBatch, o.ReplicationPipeline);
         _replicators = followers.Endpoints
             .Select((endpoint, slot) => new FollowerReplicator(
-                slot, endpoint, new FollowerClient(endpoint, slot, o.ReplicationToken!, lag, time),
+                slot, endpoint, new FollowerClient(endpoint, slot, o.ReplicationToken!, lag),
                 settings, log, state, quorum, lag, metrics, time, logger))
             .ToArray();
         metrics.ObserveLag(() => Statuses().Select(s => (s.Name, s.Lag)));
