@@ -20,13 +20,15 @@ public static class LogRecordCodec
 
     /// <summary>The encoded size of <paramref name="entry"/>, in bytes.</summary>
     public static int SizeOf(in LogEntry entry) =>
-        HeaderSize + 8 + 1 + 4 + Encoding.UTF8.GetByteCount(entry.Key) + 4 + (entry.Value?.Length ?? 0);
+        HeaderSize + PayloadLength(Encoding.UTF8.GetByteCount(entry.Key), entry.Value?.Length ?? 0);
+
+    private static int PayloadLength(int keyLength, int valueLength) => 8 + 1 + 4 + keyLength + 4 + valueLength;
 
     public static void Write(IBufferWriter<byte> output, in LogEntry entry)
     {
         var keyLength = Encoding.UTF8.GetByteCount(entry.Key);
         var valueLength = entry.Value?.Length ?? 0;
-        var payloadLength = 8 + 1 + 4 + keyLength + 4 + valueLength;
+        var payloadLength = PayloadLength(keyLength, valueLength);
         var span = output.GetSpan(HeaderSize + payloadLength);
 
         var payload = span.Slice(HeaderSize, payloadLength);
