@@ -19,13 +19,16 @@ public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog 
     /// <summary>Everything up to here is applied and durable on this replica.</summary>
     public long DurableIndex => Math.Min(log.DurableIndex, state.AppliedIndex);
 
+    /// <summary>True when this replica's log survives a restart: then only applied entries are durable here.</summary>
+    public bool SurvivesRestart => log.SurvivesRestart;
+
     // Serializes appends, history changes and snapshot installs: the log takes one writer at a time.
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>
     /// Appends and applies <paramref name="entries"/>; returns the durable applied index and whether the message left a gap.
-    /// A message from the ordered stream never waits for a predecessor (<paramref name="mayBeOvertaken"/> false): it
-    /// cannot have been overtaken, so a gap means the leader's idea of this replica's position is wrong.
+    /// A frame from the stream never waits for a predecessor (<paramref name="mayBeOvertaken"/> false): the stream's
+    /// receiver puts frames back in order itself, so a gap means the leader's idea of this replica's position is wrong.
     /// </summary>
     public async Task<(long AppliedIndex, bool Gap)> ApplyAsync(Guid logId, List<LogEntry> entries, CancellationToken cancellationToken,
         bool mayBeOvertaken = true, ActivityContext parent = default)

@@ -8,10 +8,13 @@ using Microsoft.AspNetCore.Http.Features;
 namespace KvStore.Node.Follower;
 
 /// <summary>
-/// The follower's end of the leader's replication stream (<see cref="ReplicationStreamFormat"/>). Invariants: frames
-/// are applied in the order they arrive, which is log order; an acknowledgement names only durable entries; a frame
-/// that does not follow this replica's log ends the stream with a gap acknowledgement naming where it really is.
-/// Acknowledgements are cumulative, so one is written per read of the socket, however many frames it held.
+/// The follower's end of the leader's replication stream (<see cref="ReplicationStreamFormat"/>). Invariants: entries
+/// are applied strictly in log order; a frame that arrives ahead of this replica's log (its lag was shorter than a
+/// predecessor's) waits in memory until its predecessors arrive; an acknowledgement names only entries held as
+/// durably as this replica's log keeps them, so a frame held ahead is acknowledged on arrival (<see cref="AckKind.Held"/>)
+/// only when the log is in memory anyway, and otherwise once applied; a frame that overlaps what is applied but
+/// does not follow it ends the stream with a gap acknowledgement naming where this replica really is. The
+/// acknowledgements for every frame one socket read brought go back in one write.
 /// </summary>
 public static partial class ReplicationStreamReceiver
 {
@@ -37,15 +40,16 @@ public static partial class ReplicationStreamReceiver
         http.Response.Headers[ReplicationStreamFormat.NodeHeader] = nodeName;
         await using var connection = await http.Features.Get<IHttpUpgradeFeature>()!.UpgradeAsync();
         var frames = PipeReader.Create(connection, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
-        var ack = new byte[ReplicationStreamFormat.AckSize];
+        var acks = new ArrayBufferWriter<byte>(ReplicationStreamFormat.AckSize * 64);
 
         // The first acknowledgement is this replica's position: the leader streams from the entry after it.
         var applied = applier.DurableIndex;
-        await WriteAckAsync(connection, ack, AckKind.Applied, applied, cancellationToken);
+        Add(acks, StreamAck.Applied(applied));
+        await FlushAcksAsync(connection, acks, cancellationToken);
 
         try
         {
-            await ReceiveAsync(applier, logId, logger, connection, frames, ack, applied, cancellationToken);
+            await ReceiveAsync(applier, logId, logger, connection, frames, acks, applied, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -54,25 +58,44 @@ public static partial class ReplicationStreamReceiver
     }
 
     private static async Task ReceiveAsync(ReplicaApplier applier, Guid logId, ILogger logger, Stream connection, PipeReader frames,
-        byte[] ack, long applied, CancellationToken cancellationToken)
+        ArrayBufferWriter<byte> acks, long applied, CancellationToken cancellationToken)
     {
+        // Frames ahead of the log, by first index. The leader bounds how far it runs ahead of what is applied here,
+        // which bounds this too; they are dropped with the stream (the next one restarts from what is applied).
+        var ahead = new SortedDictionary<long, ReceivedFrame>();
+        var holdAhead = !applier.SurvivesRestart;
         while (true)
         {
             var read = await frames.ReadAsync(cancellationToken);
             var buffer = read.Buffer;
-            var received = false;
+            var advanced = false;
             try
             {
-                while (ReplicationStreamFormat.TryReadFrame(ref buffer, out var frame))
+                while (ReplicationStreamFormat.TryReadFrame(ref buffer, out var bytes))
                 {
-                    var (gap, index) = await ApplyFrameAsync(applier, logId, frame, cancellationToken);
-                    applied = index;
-                    received = true;
-                    if (gap)
+                    var frame = Parse(bytes);
+                    if (frame.First > applied + 1)
                     {
-                        LogGap(logger, applied);
-                        await WriteAckAsync(connection, ack, AckKind.Gap, applied, cancellationToken);
-                        return;
+                        if (ahead.TryAdd(frame.First, frame) && holdAhead)
+                            Add(acks, StreamAck.Held(frame.First, frame.Last));
+                        continue;
+                    }
+
+                    // This frame and then every held one it lets through, in log order.
+                    for (var next = frame; next is not null; next = TakeFollowing(ahead, applied))
+                    {
+                        if (next.Last <= applied)
+                            continue;
+                        var (index, gap) = await applier.ApplyAsync(logId, next.Entries, cancellationToken, mayBeOvertaken: false, parent: next.Trace);
+                        applied = index;
+                        advanced = true;
+                        if (gap)
+                        {
+                            LogGap(logger, applied);
+                            Add(acks, StreamAck.Gap(applied));
+                            await FlushAcksAsync(connection, acks, cancellationToken);
+                            return;
+                        }
                     }
                 }
             }
@@ -81,15 +104,28 @@ public static partial class ReplicationStreamReceiver
                 frames.AdvanceTo(buffer.Start, buffer.End);
             }
 
-            if (received)
-                await WriteAckAsync(connection, ack, AckKind.Applied, applied, cancellationToken);
+            if (advanced)
+                Add(acks, StreamAck.Applied(applied));
+            if (acks.WrittenCount > 0)
+                await FlushAcksAsync(connection, acks, cancellationToken);
             if (read.IsCompleted)
                 return;
         }
     }
 
-    private static async Task<(bool Gap, long Applied)> ApplyFrameAsync(ReplicaApplier applier, Guid logId, ReadOnlySequence<byte> frame,
-        CancellationToken cancellationToken)
+    /// <summary>The held frame that starts at or before <paramref name="applied"/> + 1, taken out; null when the next entry has not arrived.</summary>
+    private static ReceivedFrame? TakeFollowing(SortedDictionary<long, ReceivedFrame> ahead, long applied)
+    {
+        if (ahead.Count == 0)
+            return null;
+        var (first, frame) = ahead.First();
+        if (first > applied + 1)
+            return null;
+        ahead.Remove(first);
+        return frame;
+    }
+
+    private static ReceivedFrame Parse(ReadOnlySequence<byte> frame)
     {
         byte[]? rented = null;
         ReadOnlyMemory<byte> bytes;
@@ -106,14 +142,14 @@ public static partial class ReplicationStreamReceiver
 
         try
         {
+            // Entries copy what they keep, so a frame held ahead does not pin the socket's buffer.
             if (ReplicationStreamFormat.ParseFrame(bytes) is not var (trace, records) ||
-                LogRecordCodec.ReadAll(records.Span) is not { } entries)
+                LogRecordCodec.ReadAll(records.Span) is not { Count: > 0 } entries)
             {
-                throw new InvalidDataException("A replication frame is truncated or fails its checksum; nothing of it was applied.");
+                throw new InvalidDataException("A replication frame is truncated, empty or fails its checksum; nothing of it was applied.");
             }
 
-            var (applied, gap) = await applier.ApplyAsync(logId, entries, cancellationToken, mayBeOvertaken: false, parent: trace);
-            return (gap, applied);
+            return new ReceivedFrame(entries, trace);
         }
         finally
         {
@@ -122,11 +158,24 @@ public static partial class ReplicationStreamReceiver
         }
     }
 
-    private static async ValueTask WriteAckAsync(Stream connection, byte[] ack, AckKind kind, long applied, CancellationToken cancellationToken)
+    private static void Add(ArrayBufferWriter<byte> acks, StreamAck ack)
     {
-        ReplicationStreamFormat.WriteAck(ack, kind, applied);
-        await connection.WriteAsync(ack, cancellationToken);
+        ReplicationStreamFormat.WriteAck(acks.GetSpan(ReplicationStreamFormat.AckSize), ack);
+        acks.Advance(ReplicationStreamFormat.AckSize);
+    }
+
+    private static async ValueTask FlushAcksAsync(Stream connection, ArrayBufferWriter<byte> acks, CancellationToken cancellationToken)
+    {
+        await connection.WriteAsync(acks.WrittenMemory, cancellationToken);
         await connection.FlushAsync(cancellationToken);
+        acks.ResetWrittenCount();
+    }
+
+    private sealed record ReceivedFrame(List<LogEntry> Entries, ActivityContext Trace)
+    {
+        public long First => Entries[0].Index;
+
+        public long Last => Entries[^1].Index;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A replication frame did not follow this replica's log (applied up to {Index}); asking the leader to resume from there")]

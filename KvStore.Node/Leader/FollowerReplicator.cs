@@ -12,9 +12,10 @@ namespace KvStore.Node.Leader;
 
 /// <summary>
 /// Ships the leader's log to one follower over one long-lived stream (<see cref="ReplicationStreamFormat"/>).
-/// Invariants: entries leave in index order, cut into frames of consecutive durable entries; each frame waits out
-/// its own simulated lag but never overtakes its predecessor (a FIFO link, like TCP); the stream starts from the
-/// follower's own durable position (its first acknowledgement) and restarts from it after a gap or any failure;
+/// Invariants: entries are cut in index order into frames of consecutive durable entries; each frame waits out its
+/// own simulated lag, so a frame may overtake its predecessors (as independent messages would: a write's quorum
+/// never waits for an earlier write's slower lag) and the follower puts them back in order; the stream starts from
+/// the follower's own durable position (its first acknowledgement) and restarts from it after a gap or any failure;
 /// a follower that needs entries no longer held gets a snapshot first. A slow or dead follower only ever delays
 /// its own stream; one that stops acknowledging for <see cref="AckTimeout"/> has its stream torn down and reopened.
 /// </summary>
@@ -44,6 +45,10 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     private readonly ResiliencePipeline _sessions;
     private readonly ResiliencePipeline _snapshots;
     private readonly AsyncSignal _wake = new();
+
+    // 1 while the sender has entries to cut but waits for acknowledgements to make room: only then does an
+    // acknowledgement wake it (every other acknowledgement would wake it for nothing).
+    private int _waitingForRoom;
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
 
@@ -147,7 +152,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     {
         var opened = _time.GetTimestamp();
         using var session = await OpenAsync(stopping);
-        var (_, position) = await FirstAckAsync(session, stopping);
+        var position = (await FirstAckAsync(session, stopping)).Last;
         Interlocked.Exchange(ref _lastAckLatencyTicks, _time.GetElapsedTime(opened).Ticks);
         OnAcknowledged(position, replicaLostState: true);
         if (position + 1 < _log.FirstIndex || position > _log.LastIndex)
@@ -158,7 +163,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         }
 
         using var ending = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var unacknowledged = new ConcurrentQueue<SentFrame>();
+        var unacknowledged = new FramesInFlight();
         var sending = SendAsync(session, position + 1, unacknowledged, ending.Token);
         var acknowledging = ReceiveAcksAsync(session, unacknowledged, ending.Token);
         var watching = WatchAsync(unacknowledged, ending.Token);
@@ -177,7 +182,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         }
         finally
         {
-            foreach (var frame in unacknowledged)
+            foreach (var frame in unacknowledged.Drain())
                 frame.Span?.SetStatus(ActivityStatusCode.Error, "stream restarted").Stop();
         }
 
@@ -187,13 +192,18 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     private Task<ReplicationSession> OpenAsync(CancellationToken stopping) =>
         WithinAckTimeoutAsync(token => _client.OpenStreamAsync(_log.LogId, token), "answer the replication stream", stopping);
 
-    private Task<(AckKind Kind, long AppliedIndex)> FirstAckAsync(ReplicationSession session, CancellationToken stopping)
+    private Task<StreamAck> FirstAckAsync(ReplicationSession session, CancellationToken stopping)
     {
         if (!string.IsNullOrEmpty(session.Node))
             _reportedName = session.Node;
         return WithinAckTimeoutAsync(
-            async token => await session.ReadAckAsync(token)
-                ?? throw new IOException($"{Name} closed the replication stream before saying where it stands."),
+            async token =>
+            {
+                // Nothing has been sent yet: the follower's only acknowledgement so far is its position.
+                var acks = new List<StreamAck>(1);
+                return await session.ReadAcksAsync(acks, token) ? acks[^1]
+                    : throw new IOException($"{Name} closed the replication stream before saying where it stands.");
+            },
             "say where it stands", stopping);
     }
 
@@ -216,12 +226,14 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     /// Cuts durable entries into frames, each due after its own lag, and writes every due frame in order, several
     /// per write when they are due together. At most <see cref="_maxUnacknowledged"/> entries are unacknowledged.
     /// </summary>
-    private async Task SendAsync(ReplicationSession session, long next, ConcurrentQueue<SentFrame> unacknowledged, CancellationToken ending)
+    private async Task SendAsync(ReplicationSession session, long next, FramesInFlight unacknowledged, CancellationToken ending)
     {
         var entries = new LogEntry[_batchSize];
-        var lagging = new Queue<SentFrame>();
+        // Frames waiting out their lag, the earliest due first (in index order when due together, as with lag off).
+        var lagging = new PriorityQueue<SentFrame, (long Due, long LastIndex)>();
         var output = new ArrayBufferWriter<byte>(64 * 1024);
         Task? headDue = null;
+        var headDueAt = long.MaxValue;
         Task? woken = null;
         while (true)
         {
@@ -229,20 +241,27 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
             // With lag on, entries are cut as soon as they are durable, so each frame's lag runs from then (frames
             // waiting out their lag are not on the wire yet). With lag off, cutting waits while REPLICATION_PIPELINE
             // frames are unacknowledged: entries arriving meanwhile go out together, one frame and one write.
-            while (next <= _log.DurableIndex && (_lag.Enabled || unacknowledged.Count < _pipelineDepth) &&
-                   next - 1 - _quorum.AckedBy(_slot) < _maxUnacknowledged)
+            while (next <= _log.DurableIndex && HasRoom(next, unacknowledged))
             {
                 var frame = Cut(next, entries);
                 next = frame.LastIndex + 1;
-                lagging.Enqueue(frame);
-                unacknowledged.Enqueue(frame);
+                lagging.Enqueue(frame, (frame.Due, frame.LastIndex));
+                unacknowledged.Add(frame);
+            }
+
+            // Dekker-style with ReceiveAcksAsync: announce the wait, then look again, so no acknowledgement slips between.
+            if (next <= _log.DurableIndex)
+            {
+                Interlocked.Exchange(ref _waitingForRoom, 1);
+                if (HasRoom(next, unacknowledged))
+                    continue;
             }
 
             var now = _time.GetTimestamp();
-            if (lagging.TryPeek(out var head) && head.Due <= now)
+            if (lagging.TryPeek(out var head, out _) && head.Due <= now)
             {
                 output.ResetWrittenCount();
-                while (lagging.TryPeek(out head) && head.Due <= now)
+                while (lagging.TryPeek(out head, out _) && head.Due <= now)
                     output.Write(lagging.Dequeue().Bytes.Span);
                 headDue = null;
                 await session.WriteAsync(output.WrittenMemory, ending);
@@ -253,9 +272,15 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
             woken ??= _wake.WaitAsync(ending);
             if (lagging.Count > 0)
             {
-                if (headDue is { IsCompleted: true })
+                // A frame cut since may be due before the one the timer was set for: frames overtake each other.
+                if (headDue is { IsCompleted: true } || head!.Due < headDueAt)
                     headDue = null;
-                headDue ??= _lag.DelayAsync(_time.GetElapsedTime(now, head!.Due), _slot, ending);
+                if (headDue is null)
+                {
+                    headDueAt = head!.Due;
+                    headDue = _lag.DelayAsync(_time.GetElapsedTime(now, head.Due), _slot, ending);
+                }
+
                 if (await Task.WhenAny(headDue, woken) != woken)
                     continue;
             }
@@ -264,6 +289,9 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
             woken = null;
         }
     }
+
+    private bool HasRoom(long next, FramesInFlight unacknowledged) =>
+        (_lag.Enabled || unacknowledged.Count < _pipelineDepth) && next - 1 - _quorum.AckedBy(_slot) < _maxUnacknowledged;
 
     /// <summary>One frame of consecutive entries from <paramref name="next"/>, with its lag drawn and its spans opened.</summary>
     private SentFrame Cut(long next, LogEntry[] entries)
@@ -289,43 +317,67 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         return new SentFrame(bytes.WrittenMemory, next + count - 1, count, created, due, lag, message);
     }
 
-    private async Task ReceiveAcksAsync(ReplicationSession session, ConcurrentQueue<SentFrame> unacknowledged, CancellationToken ending)
+    private async Task ReceiveAcksAsync(ReplicationSession session, FramesInFlight unacknowledged, CancellationToken ending)
     {
+        var acks = new List<StreamAck>();
+        var arrived = new List<SentFrame>();
         while (true)
         {
-            var (kind, applied) = await session.ReadAckAsync(ending)
-                ?? throw new IOException($"{Name} closed the replication stream.");
+            acks.Clear();
+            if (!await session.ReadAcksAsync(acks, ending))
+                throw new IOException($"{Name} closed the replication stream.");
             var now = _time.GetTimestamp();
-            var lag = TimeSpan.Zero;
-            while (unacknowledged.TryPeek(out var frame) && frame.LastIndex <= applied)
+            foreach (var ack in acks)
             {
-                unacknowledged.TryDequeue(out _);
-                var latency = _time.GetElapsedTime(frame.Created, now);
-                _metrics.Acknowledged(Name, latency, frame.Count, frame.Bytes.Length);
-                Interlocked.Exchange(ref _lastAckLatencyTicks, latency.Ticks);
-                frame.Span?.Stop();
-                lag = frame.Lag;
+                if (ack.Kind == AckKind.Held)
+                {
+                    arrived.Clear();
+                    unacknowledged.FindWithin(ack.First, ack.Last, arrived);
+                    foreach (var frame in arrived)
+                        Arrived(frame, now);
+
+                    _quorum.Hold(_slot, ack.First, ack.Last);
+                    _spans.Held(ack.First, ack.Last, arrived.Count > 0 ? arrived[^1].Lag : TimeSpan.Zero);
+                    continue;
+                }
+
+                arrived.Clear();
+                unacknowledged.RemoveUpTo(ack.Last, arrived);
+                foreach (var frame in arrived)
+                    Arrived(frame, now);
+                OnAcknowledged(ack.Last, replicaLostState: ack.Kind == AckKind.Gap, arrived.Count > 0 ? arrived[^1].Lag : TimeSpan.Zero);
+                if (ack.Kind == AckKind.Gap)
+                {
+                    LogCatchingUp(_logger, Name, ack.Last);
+                    return;
+                }
             }
 
-            OnAcknowledged(applied, replicaLostState: kind == AckKind.Gap, lag);
-            if (kind == AckKind.Gap)
-            {
-                LogCatchingUp(_logger, Name, applied);
-                return;
-            }
-
-            // Room under the unacknowledged bound: the sender may have stopped cutting.
-            _wake.Set();
+            // Room under the unacknowledged bound, if the sender was waiting for it.
+            if (Interlocked.CompareExchange(ref _waitingForRoom, 0, 1) == 1)
+                _wake.Set();
         }
     }
 
+    /// <summary>The follower has <paramref name="frame"/> (held or applied): its latency is measured once.</summary>
+    private void Arrived(SentFrame frame, long now)
+    {
+        if (frame.Arrived)
+            return;
+        frame.Arrived = true;
+        var latency = _time.GetElapsedTime(frame.Created, now);
+        _metrics.Acknowledged(Name, latency, frame.Count, frame.Bytes.Length);
+        Interlocked.Exchange(ref _lastAckLatencyTicks, latency.Ticks);
+        frame.Span?.Stop();
+    }
+
     /// <summary>Ends the session when the oldest unacknowledged frame has waited longer than its lag plus <see cref="AckTimeout"/>.</summary>
-    private async Task WatchAsync(ConcurrentQueue<SentFrame> unacknowledged, CancellationToken ending)
+    private async Task WatchAsync(FramesInFlight unacknowledged, CancellationToken ending)
     {
         while (true)
         {
             await Task.Delay(AckTimeout / 8, _time, ending);
-            if (unacknowledged.TryPeek(out var oldest) && _time.GetElapsedTime(oldest.Created) > oldest.Lag + AckTimeout)
+            if (unacknowledged.Oldest() is { } oldest && _time.GetElapsedTime(oldest.Created) > oldest.Lag + AckTimeout)
                 throw new TimeoutException($"{Name} acknowledged nothing for {AckTimeout.TotalSeconds:0} s with entries {oldest.LastIndex - oldest.Count + 1}.. outstanding.");
         }
     }
@@ -380,9 +432,6 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         _client.Dispose();
         _stopping.Dispose();
     }
-
-    /// <summary>A frame cut from the log: sent once its lag has passed, acknowledged once the follower has <see cref="LastIndex"/>.</summary>
-    private sealed record SentFrame(ReadOnlyMemory<byte> Bytes, long LastIndex, int Count, long Created, long Due, TimeSpan Lag, Activity? Span);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Follower {Follower} ({Url}) unreachable: {Error}; retrying with backoff")]
     private static partial void LogUnreachable(ILogger logger, string follower, Uri url, string? error);

@@ -50,9 +50,9 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
             replicator.Notify();
     }
 
-    /// <summary>The names of the followers that have applied <paramref name="index"/>.</summary>
+    /// <summary>The names of the followers that have applied or hold <paramref name="index"/>.</summary>
     public string[] FollowersHaving(long index) =>
-        _replicators.Where((_, slot) => _quorum.AckedBy(slot) >= index).Select(r => r.Name).ToArray();
+        _replicators.Where((_, slot) => _quorum.Has(slot, index)).Select(r => r.Name).ToArray();
 
     public IReadOnlyList<FollowerStatus> Statuses()
     {

@@ -22,24 +22,25 @@ internal sealed class ReplicationSession(HttpResponseMessage response, Stream co
     }
 
     /// <summary>
-    /// The newest acknowledgement received (they are cumulative, so older ones in the same read add nothing);
-    /// null when the follower ended the stream.
+    /// Waits for acknowledgements and adds every whole one received to <paramref name="into"/>, in order; false when
+    /// the follower ended the stream.
     /// </summary>
-    public async ValueTask<(AckKind Kind, long AppliedIndex)?> ReadAckAsync(CancellationToken cancellationToken)
+    public async ValueTask<bool> ReadAcksAsync(List<StreamAck> into, CancellationToken cancellationToken)
     {
         while (_filled < ReplicationStreamFormat.AckSize)
         {
             var read = await connection.ReadAsync(_acks.AsMemory(_filled), cancellationToken);
             if (read == 0)
-                return null;
+                return false;
             _filled += read;
         }
 
         var whole = _filled - (_filled % ReplicationStreamFormat.AckSize);
-        var newest = ReplicationStreamFormat.ReadAck(_acks.AsSpan(whole - ReplicationStreamFormat.AckSize));
+        for (var at = 0; at < whole; at += ReplicationStreamFormat.AckSize)
+            into.Add(ReplicationStreamFormat.ReadAck(_acks.AsSpan(at)));
         _acks.AsSpan(whole, _filled - whole).CopyTo(_acks);
         _filled -= whole;
-        return newest;
+        return true;
     }
 
     public void Dispose()

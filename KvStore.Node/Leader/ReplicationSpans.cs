@@ -13,7 +13,7 @@ internal sealed class ReplicationSpans(Func<string> follower)
 {
     private const int MaxLinks = 64;
     private readonly Lock _gate = new();
-    private readonly Queue<(long Index, Activity Span)> _open = new();
+    private readonly SortedDictionary<long, Activity> _open = new();
     private long _lastTraced;
 
     /// <summary>Opens the spans of a frame holding <paramref name="entries"/>; returns its message span, if any write is traced.</summary>
@@ -35,7 +35,7 @@ internal sealed class ReplicationSpans(Func<string> follower)
                 span.SetTag(NodeActivities.FollowerTag, name);
                 span.SetTag(NodeActivities.LogIndexTag, entry.Index);
                 span.SetTag(NodeActivities.BatchSizeTag, entries.Length);
-                _open.Enqueue((entry.Index, span));
+                _open.Add(entry.Index, span);
                 if (parent == default)
                     parent = span.Context;
                 else if ((links ??= []).Count < MaxLinks)
@@ -58,13 +58,34 @@ internal sealed class ReplicationSpans(Func<string> follower)
     {
         lock (_gate)
         {
-            while (_open.TryPeek(out var open) && open.Index <= appliedIndex)
+            while (_open.Count > 0)
             {
-                _open.Dequeue();
-                open.Span.SetTag(NodeActivities.LagTag, Math.Round(lag.TotalMilliseconds, 3));
-                open.Span.Stop();
+                var (index, span) = _open.First();
+                if (index > appliedIndex)
+                    break;
+                _open.Remove(index);
+                End(span, lag);
             }
         }
+    }
+
+    /// <summary>Ends the spans of the writes in <paramref name="first"/>..<paramref name="last"/>: the follower holds them ahead of its log.</summary>
+    public void Held(long first, long last, TimeSpan lag)
+    {
+        lock (_gate)
+        {
+            for (var index = first; index <= last && _open.Count > 0; index++)
+            {
+                if (_open.Remove(index, out var span))
+                    End(span, lag);
+            }
+        }
+    }
+
+    private static void End(Activity span, TimeSpan lag)
+    {
+        span.SetTag(NodeActivities.LagTag, Math.Round(lag.TotalMilliseconds, 3));
+        span.Stop();
     }
 
     /// <summary>Ends every open span as failed: the leader is stopping.</summary>
@@ -72,7 +93,7 @@ internal sealed class ReplicationSpans(Func<string> follower)
     {
         lock (_gate)
         {
-            foreach (var (_, span) in _open)
+            foreach (var span in _open.Values)
                 span.SetStatus(ActivityStatusCode.Error, reason).Stop();
             _open.Clear();
         }

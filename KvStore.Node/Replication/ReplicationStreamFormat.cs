@@ -9,12 +9,16 @@ namespace KvStore.Node.Replication;
 /// The leader's replication stream: one long-lived connection per follower, opened as <c>POST /replicate</c> with
 /// <c>Upgrade: kvstore-replication</c> (the same admission as a single message: token, role, log history) and
 /// then switched (101) to a plain byte stream, frames one way and acknowledgements the other. No per-message
-/// HTTP exchange: a message costs a frame header and one write, and acknowledgements are cumulative.
+/// HTTP exchange: a message costs a frame header and one write, and the acknowledgements for every frame one read brought go back in one write.
 /// <para>
 /// Frame (leader to follower): <c>[u32 length of the rest][u8 flags][if traced: 16-byte trace id, 8-byte span id,
 /// u8 trace flags][log records]</c>, the records as <see cref="LogRecordCodec"/> writes them (each with its CRC32C).
-/// Acknowledgement (follower to leader): <c>[u8 kind][i64 applied index]</c>, cumulative: everything up to the
-/// index is durable on the follower. The first one is sent before any frame and is the follower's position.
+/// Acknowledgement (follower to leader): <c>[u8 kind][i64 first][i64 last]</c>. <see cref="AckKind.Applied"/> is
+/// cumulative (everything up to <c>last</c> is applied and durable on the follower); the first one is sent before
+/// any frame and is the follower's position. Each frame pays its own simulated lag, so frames overtake each other:
+/// a follower whose log keeps nothing across a restart answers one that arrives ahead of its log with
+/// <see cref="AckKind.Held"/> (it holds <c>first..last</c>, as durably as its log would, and applies them in order
+/// once their predecessors arrive), so a write's quorum never waits for an earlier write's slower lag.
 /// </para>
 /// </summary>
 public static class ReplicationStreamFormat
@@ -25,7 +29,7 @@ public static class ReplicationStreamFormat
     /// <summary>Response header naming the follower (its NODE_NAME).</summary>
     public const string NodeHeader = "X-KvStore-Node";
 
-    public const int AckSize = 9;
+    public const int AckSize = 17;
     public const int MaxFrameBytes = 1 << 30;
     private const int LengthSize = 4;
     private const byte Traced = 1;
@@ -95,14 +99,25 @@ public static class ReplicationStreamFormat
         return (trace, frame[(1 + TraceSize)..]);
     }
 
-    public static void WriteAck(Span<byte> destination, AckKind kind, long appliedIndex)
+    public static void WriteAck(Span<byte> destination, StreamAck ack)
     {
-        destination[0] = (byte)kind;
-        BinaryPrimitives.WriteInt64LittleEndian(destination[1..], appliedIndex);
+        destination[0] = (byte)ack.Kind;
+        BinaryPrimitives.WriteInt64LittleEndian(destination[1..], ack.First);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[9..], ack.Last);
     }
 
-    public static (AckKind Kind, long AppliedIndex) ReadAck(ReadOnlySpan<byte> source) =>
-        ((AckKind)source[0], BinaryPrimitives.ReadInt64LittleEndian(source[1..]));
+    public static StreamAck ReadAck(ReadOnlySpan<byte> source) =>
+        new((AckKind)source[0], BinaryPrimitives.ReadInt64LittleEndian(source[1..]), BinaryPrimitives.ReadInt64LittleEndian(source[9..]));
+}
+
+/// <summary>One acknowledgement on the stream; for <see cref="AckKind.Applied"/> and <see cref="AckKind.Gap"/> only <see cref="Last"/> counts.</summary>
+public readonly record struct StreamAck(AckKind Kind, long First, long Last)
+{
+    public static StreamAck Applied(long index) => new(AckKind.Applied, index, index);
+
+    public static StreamAck Gap(long index) => new(AckKind.Gap, index, index);
+
+    public static StreamAck Held(long first, long last) => new(AckKind.Held, first, last);
 }
 
 public enum AckKind : byte
@@ -112,4 +127,7 @@ public enum AckKind : byte
 
     /// <summary>The frame did not follow the follower's log; it closes the stream, and the leader resumes from the index.</summary>
     Gap = 2,
+
+    /// <summary>The follower holds <c>first..last</c> ahead of its log, waiting for their predecessors.</summary>
+    Held = 3,
 }

@@ -20,6 +20,9 @@ public interface IReplicationLog
     /// <summary>Entries up to here survive a crash, as far as the FSYNC policy promises (all of them in memory: no crash survives).</summary>
     long DurableIndex { get; }
 
+    /// <summary>True when what is durable here survives a restart of the process (a data directory); false in memory.</summary>
+    bool SurvivesRestart { get; }
+
     /// <summary>Appends <paramref name="entry"/>, whose index must be <see cref="LastIndex"/> + 1. Callers serialize appends.</summary>
     void Append(in LogEntry entry);
 

@@ -36,6 +36,8 @@ public sealed class InMemoryReplicationLog : IReplicationLog
 
     public long DurableIndex => LastIndex;
 
+    public bool SurvivesRestart => false;
+
     public void Append(in LogEntry entry)
     {
         var last = _lastIndex;

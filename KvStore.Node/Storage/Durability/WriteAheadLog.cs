@@ -68,6 +68,8 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
 
     public long DurableIndex => Volatile.Read(ref _durableIndex);
 
+    public bool SurvivesRestart => true;
+
     /// <summary>The index of the newest snapshot on disk (0 when none).</summary>
     public long SnapshotIndex => Volatile.Read(ref _snapshotIndex);
 
