@@ -1,0 +1,105 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using KvStore.Node.Replication;
+using KvStore.Node.Storage;
+using KvStore.Tests.Infrastructure;
+using KvStore.Tests.LoadRunner;
+
+namespace KvStore.Tests.Node;
+
+/// <summary>
+/// The follower's end of the replication stream, driven frame by frame as the leader would drive it: frames pay
+/// independent lags, so one may arrive before its predecessor.
+/// </summary>
+public sealed class ReplicationStreamTests
+{
+    private const string Token = "stream-test-token";
+    private static readonly TimeSpan AckDeadline = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task A_frame_that_overtakes_its_predecessor_is_held_then_applied_in_log_order()
+    {
+        await using var follower = await StartFollowerAsync(dataDir: null);
+        using var client = new HttpClient { BaseAddress = new Uri(follower.Url) };
+        await using var stream = await OpenStreamAsync(client);
+        Assert.Equal(StreamAck.Applied(0), await stream.ReadAckAsync());
+
+        await stream.SendAsync(new LogEntry(2, "b", "2"u8.ToArray()));
+        Assert.Equal(StreamAck.Held(2, 2), await stream.ReadAckAsync());
+        // Held is not applied: nothing may be visible out of log order.
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/kv/b")).StatusCode);
+
+        await stream.SendAsync(new LogEntry(1, "a", "1"u8.ToArray()));
+        Assert.Equal(StreamAck.Applied(2), await stream.ReadAckAsync());
+        Assert.Equal("1", await client.GetStringAsync("/kv/a"));
+        Assert.Equal("2", await client.GetStringAsync("/kv/b"));
+        Assert.Equal("\"2\"", (await client.GetAsync("/kv/b")).Headers.ETag?.Tag);
+    }
+
+    [Fact]
+    public async Task With_a_data_directory_a_frame_ahead_is_acknowledged_only_once_applied()
+    {
+        using var data = new TempDirectory();
+        await using var follower = await StartFollowerAsync(data.Path);
+        using var client = new HttpClient { BaseAddress = new Uri(follower.Url) };
+        await using var stream = await OpenStreamAsync(client);
+        Assert.Equal(StreamAck.Applied(0), await stream.ReadAckAsync());
+
+        // Held in memory is less than durable here: the first acknowledgement after both frames covers both, applied.
+        await stream.SendAsync(new LogEntry(3, "c", "3"u8.ToArray()));
+        await stream.SendAsync(new LogEntry(2, "b", "2"u8.ToArray()));
+        await stream.SendAsync(new LogEntry(1, "a", "1"u8.ToArray()));
+        Assert.Equal(StreamAck.Applied(3), await stream.ReadAckAsync());
+        Assert.Equal("3", await client.GetStringAsync("/kv/c"));
+    }
+
+    private static Task<InProcessNode> StartFollowerAsync(string? dataDir) =>
+        InProcessNode.StartAsync(FreePorts.Take(1)[0], new Dictionary<string, string?>
+        {
+            ["ROLE"] = "follower",
+            ["NODE_NAME"] = "stream-follower",
+            ["LEADER"] = "http://127.0.0.1:1",
+            ["REPLICATION_TOKEN"] = Token,
+            ["DATA_DIR"] = dataDir,
+        });
+
+    private static async Task<TestStream> OpenStreamAsync(HttpClient client)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/replicate");
+        request.Headers.Connection.Add("Upgrade");
+        request.Headers.Upgrade.Add(new ProductHeaderValue(ReplicationStreamFormat.UpgradeToken));
+        request.Headers.Add("X-KvStore-Log-Id", Guid.NewGuid().ToString());
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.SwitchingProtocols, response.StatusCode);
+        return new TestStream(response, await response.Content.ReadAsStreamAsync());
+    }
+
+    private sealed class TestStream(HttpResponseMessage response, Stream connection) : IAsyncDisposable
+    {
+        public async Task SendAsync(LogEntry entry)
+        {
+            var frame = new ArrayBufferWriter<byte>();
+            var start = ReplicationStreamFormat.BeginFrame(frame, default);
+            LogRecordCodec.Write(frame, entry);
+            ReplicationStreamFormat.EndFrame(frame, start);
+            await connection.WriteAsync(frame.WrittenMemory);
+            await connection.FlushAsync();
+        }
+
+        public async Task<StreamAck> ReadAckAsync()
+        {
+            using var deadline = new CancellationTokenSource(AckDeadline);
+            var ack = new byte[ReplicationStreamFormat.AckSize];
+            await connection.ReadExactlyAsync(ack, deadline.Token);
+            return ReplicationStreamFormat.ReadAck(ack);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await connection.DisposeAsync();
+            response.Dispose();
+        }
+    }
+}
