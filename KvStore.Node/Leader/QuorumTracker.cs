@@ -11,20 +11,26 @@ public sealed class QuorumTracker
 {
     private readonly Lock _gate = new();
     private readonly long[] _acked;
+    private readonly long[] _sorted;
 
-    // Per follower, the ranges it holds above its acknowledged index; short (the frames in flight), kept disjoint.
+    // Per follower, the ranges it holds above its acknowledged index: the frames in flight ahead of a gap, often none.
     private readonly List<(long First, long Last)>[] _held;
 
-    // Writes waiting for their quorum, by index: an acknowledgement only looks at the indices it covers.
-    private readonly SortedSet<Waiter> _waiting = new(Waiter.ByIndex);
-    private long _nextWaiter;
+    // _waiting[k - 1]: writes waiting for k followers, by index. A write released by held entries stays queued,
+    // completed, until the acknowledged indices pass it too (completing it again is harmless).
+    private readonly PriorityQueue<TaskCompletionSource<bool>, long>[] _waiting;
 
     public QuorumTracker(int followers)
     {
         _acked = new long[followers];
+        _sorted = new long[followers];
         _held = new List<(long, long)>[followers];
+        _waiting = new PriorityQueue<TaskCompletionSource<bool>, long>[followers];
         for (var i = 0; i < followers; i++)
+        {
             _held[i] = [];
+            _waiting[i] = new PriorityQueue<TaskCompletionSource<bool>, long>();
+        }
     }
 
     public int Followers => _acked.Length;
@@ -52,19 +58,34 @@ public sealed class QuorumTracker
     /// </summary>
     public void Acknowledge(int follower, long appliedIndex, bool replicaLostState = false)
     {
-        List<Waiter>? released;
+        List<TaskCompletionSource<bool>>? released = null;
         lock (_gate)
         {
             var previous = _acked[follower];
             if (appliedIndex <= previous && !replicaLostState)
                 return;
             Volatile.Write(ref _acked[follower], appliedIndex);
-            var held = _held[follower];
             if (replicaLostState)
-                held.Clear();
+                _held[follower].Clear();
             else
-                DropUpTo(held, appliedIndex);
-            released = appliedIndex > previous ? Release(previous + 1, appliedIndex) : null;
+                DropUpTo(_held[follower], appliedIndex);
+
+            // The k-th highest acknowledged index releases every write up to it at quorum k. With entries held ahead
+            // anywhere, a write above it may have its k followers too: those are counted one by one.
+            _acked.CopyTo(_sorted, 0);
+            Array.Sort(_sorted);
+            for (var k = 1; k <= _sorted.Length; k++)
+            {
+                var reached = _sorted[^k];
+                while (_waiting[k - 1].TryPeek(out var waiter, out var index) && index <= reached)
+                {
+                    _waiting[k - 1].Dequeue();
+                    (released ??= []).Add(waiter);
+                }
+            }
+
+            if (appliedIndex > previous && AnyHeld())
+                ReleaseCounted(previous + 1, appliedIndex, ref released);
         }
 
         Complete(released);
@@ -73,15 +94,14 @@ public sealed class QuorumTracker
     /// <summary>Records that <paramref name="follower"/> holds <paramref name="first"/>..<paramref name="last"/> ahead of its log.</summary>
     public void Hold(int follower, long first, long last)
     {
-        List<Waiter>? released;
+        List<TaskCompletionSource<bool>>? released = null;
         lock (_gate)
         {
             first = Math.Max(first, _acked[follower] + 1);
             if (first > last)
                 return;
-            var held = _held[follower];
-            held.Add((first, last));
-            released = Release(first, last);
+            _held[follower].Add((first, last));
+            ReleaseCounted(first, last, ref released);
         }
 
         Complete(released);
@@ -92,57 +112,60 @@ public sealed class QuorumTracker
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(quorum, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(quorum, _acked.Length);
-        Waiter waiter;
+        TaskCompletionSource<bool> waiter;
         lock (_gate)
         {
             if (CountUnlocked(index) >= quorum)
                 return true;
-            waiter = new Waiter(index, quorum, ++_nextWaiter, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
-            _waiting.Add(waiter);
+            waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiting[quorum - 1].Enqueue(waiter, index);
         }
 
         try
         {
-            return await waiter.Done!.Task.WaitAsync(timeout, cancellationToken);
+            return await waiter.Task.WaitAsync(timeout, cancellationToken);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
             lock (_gate)
-                _waiting.Remove(waiter);
+                _waiting[quorum - 1].Remove(waiter, out _, out _);
             if (e is TimeoutException)
                 return false;
             throw;
         }
     }
 
-    /// <summary>Takes the waiters in <paramref name="first"/>..<paramref name="last"/> whose quorum is now reached. Under the gate.</summary>
-    private List<Waiter>? Release(long first, long last)
+    /// <summary>Adds the waiting writes in <paramref name="first"/>..<paramref name="last"/> that now have their quorum. Under the gate.</summary>
+    private void ReleaseCounted(long first, long last, ref List<TaskCompletionSource<bool>>? released)
     {
-        if (_waiting.Count == 0 || _waiting.Min.Index > last || _waiting.Max.Index < first)
-            return null;
-        List<Waiter>? released = null;
-        foreach (var waiter in _waiting.GetViewBetween(Waiter.Lowest(first), Waiter.Highest(last)))
+        for (var k = 1; k <= _waiting.Length; k++)
         {
-            if (CountUnlocked(waiter.Index) >= waiter.Quorum)
-                (released ??= []).Add(waiter);
+            foreach (var (waiter, index) in _waiting[k - 1].UnorderedItems)
+            {
+                if (index >= first && index <= last && !waiter.Task.IsCompleted && CountUnlocked(index) >= k)
+                    (released ??= []).Add(waiter);
+            }
+        }
+    }
+
+    private bool AnyHeld()
+    {
+        foreach (var held in _held)
+        {
+            if (held.Count > 0)
+                return true;
         }
 
-        if (released is not null)
-        {
-            foreach (var waiter in released)
-                _waiting.Remove(waiter);
-        }
-
-        return released;
+        return false;
     }
 
     // Outside the gate: continuations run asynchronously, but TrySetResult itself should not hold it.
-    private static void Complete(List<Waiter>? released)
+    private static void Complete(List<TaskCompletionSource<bool>>? released)
     {
         if (released is null)
             return;
         foreach (var waiter in released)
-            waiter.Done!.TrySetResult(true);
+            waiter.TrySetResult(true);
     }
 
     private int CountUnlocked(long index)
@@ -180,16 +203,5 @@ public sealed class QuorumTracker
             else if (first <= applied)
                 held[i] = (applied + 1, last);
         }
-    }
-
-    /// <summary>A write waiting for its quorum; <see cref="Done"/> is null for the bounds of a range lookup.</summary>
-    private readonly record struct Waiter(long Index, int Quorum, long Id, TaskCompletionSource<bool>? Done)
-    {
-        public static readonly IComparer<Waiter> ByIndex = Comparer<Waiter>.Create(static (a, b) =>
-            a.Index != b.Index ? a.Index.CompareTo(b.Index) : a.Id.CompareTo(b.Id));
-
-        public static Waiter Lowest(long index) => new(index, 0, long.MinValue, null);
-
-        public static Waiter Highest(long index) => new(index, 0, long.MaxValue, null);
     }
 }
