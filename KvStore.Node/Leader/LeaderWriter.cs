@@ -10,8 +10,8 @@ namespace KvStore.Node.Leader;
 /// The only way into the log. Invariants: versions are assigned, appended and applied under one lock, so
 /// they are gap-free and every replica sees writes in the same order; a compare-and-set is checked
 /// against the state that the new entry follows. A write is acknowledged only once it is durable here
-/// and applied by its quorum. The waits happen outside the lock, so concurrent writes share one fsync
-/// (group commit) and replication round trips. Reads on the leader may see a write before it is
+/// and its quorum of followers has it (see QuorumTracker). The waits happen outside the lock, so concurrent
+/// writes share one fsync (group commit) and replication round trips. Reads on the leader may see a write before it is
 /// acknowledged, as with Redis: an unacknowledged write is not promised to anyone.
 /// </summary>
 public sealed class LeaderWriter(
