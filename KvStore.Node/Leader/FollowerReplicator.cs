@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using KvStore.Node.Replication;
 using KvStore.Node.Storage;
