@@ -44,10 +44,6 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     private readonly ResiliencePipeline _sessions;
     private readonly ResiliencePipeline _snapshots;
     private readonly AsyncSignal _wake = new();
-
-    // 1 while the sender has entries to cut but waits for acknowledgements to make room: only then does an
-    // acknowledgement wake it (every other acknowledgement would wake it for nothing).
-    private int _waitingForRoom;
     private readonly CancellationTokenSource _stopping = new();
     private Task _loop = Task.CompletedTask;
 
@@ -57,6 +53,10 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     private volatile string? _reportedName;
     private long _lastAckLatencyTicks = -1;
     private long _lastProgressTimestamp;
+
+    // 1 while the sender has entries to cut but waits for acknowledgements to make room: only then does an
+    // acknowledgement wake it (every other acknowledgement would wake it for nothing).
+    private int _waitingForRoom;
 
     private readonly ReplicationSpans _spans;
 
@@ -332,19 +332,14 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
                 {
                     arrived.Clear();
                     unacknowledged.FindWithin(ack.First, ack.Last, arrived);
-                    foreach (var frame in arrived)
-                        Arrived(frame, now);
-
                     _quorum.Hold(_slot, ack.First, ack.Last);
-                    _spans.Held(ack.First, ack.Last, arrived.Count > 0 ? arrived[^1].Lag : TimeSpan.Zero);
+                    _spans.Held(ack.First, ack.Last, Arrived(arrived, now));
                     continue;
                 }
 
                 arrived.Clear();
                 unacknowledged.RemoveUpTo(ack.Last, arrived);
-                foreach (var frame in arrived)
-                    Arrived(frame, now);
-                OnAcknowledged(ack.Last, replicaLostState: ack.Kind == AckKind.Gap, arrived.Count > 0 ? arrived[^1].Lag : TimeSpan.Zero);
+                OnAcknowledged(ack.Last, replicaLostState: ack.Kind == AckKind.Gap, Arrived(arrived, now));
                 if (ack.Kind == AckKind.Gap)
                 {
                     LogCatchingUp(_logger, Name, ack.Last);
@@ -358,16 +353,24 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         }
     }
 
-    /// <summary>The follower has <paramref name="frame"/> (held or applied): its latency is measured once.</summary>
-    private void Arrived(SentFrame frame, long now)
+    /// <summary>
+    /// The follower has <paramref name="frames"/> (held or applied): each one's latency is measured once. Returns the
+    /// newest one's lag, for the spans of the writes they carried.
+    /// </summary>
+    private TimeSpan Arrived(List<SentFrame> frames, long now)
     {
-        if (frame.Arrived)
-            return;
-        frame.Arrived = true;
-        var latency = _time.GetElapsedTime(frame.Created, now);
-        _metrics.Acknowledged(Name, latency, frame.Count, frame.Bytes.Length);
-        Interlocked.Exchange(ref _lastAckLatencyTicks, latency.Ticks);
-        frame.Span?.Stop();
+        foreach (var frame in frames)
+        {
+            if (frame.Arrived)
+                continue;
+            frame.Arrived = true;
+            var latency = _time.GetElapsedTime(frame.Created, now);
+            _metrics.Acknowledged(Name, latency, frame.Count, frame.Bytes.Length);
+            Interlocked.Exchange(ref _lastAckLatencyTicks, latency.Ticks);
+            frame.Span?.Stop();
+        }
+
+        return frames.Count > 0 ? frames[^1].Lag : TimeSpan.Zero;
     }
 
     /// <summary>Ends the session when the oldest unacknowledged frame has waited longer than its lag plus <see cref="AckTimeout"/>.</summary>
@@ -377,7 +380,7 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         {
             await Task.Delay(AckTimeout / 8, _time, ending);
             if (unacknowledged.Oldest() is { } oldest && _time.GetElapsedTime(oldest.Created) > oldest.Lag + AckTimeout)
-                throw new TimeoutException($"{Name} acknowledged nothing for {AckTimeout.TotalSeconds:0} s with entries {oldest.LastIndex - oldest.Count + 1}.. outstanding.");
+                throw new TimeoutException($"{Name} acknowledged nothing for {AckTimeout.TotalSeconds:0} s with entries {oldest.FirstIndex}.. outstanding.");
         }
     }
 
