@@ -104,7 +104,7 @@ public sealed class ClientApiTests(SharedCluster shared)
     public async Task The_replication_stream_without_the_token_is_refused_before_the_connection_switches(string? authorization)
     {
         var follower = Cluster.Followers[2];
-        using var request = StreamRequest(authorization);
+        using var request = ReplicationMessages.StreamRequest(authorization);
         using var response = await follower.SendAsync(request);
         Assert.NotEqual(HttpStatusCode.SwitchingProtocols, response.StatusCode);
         await Problem.AssertAsync(response, HttpStatusCode.Unauthorized, "unauthorized");
@@ -113,19 +113,8 @@ public sealed class ClientApiTests(SharedCluster shared)
     [Fact]
     public async Task The_leader_refuses_a_replication_stream_even_with_the_token()
     {
-        using var request = StreamRequest("Bearer test-token");
+        using var request = ReplicationMessages.StreamRequest("Bearer test-token");
         await Problem.AssertAsync(await Cluster.Leader.SendAsync(request), HttpStatusCode.Forbidden, "not_follower");
-    }
-
-    private static HttpRequestMessage StreamRequest(string? authorization)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Post, "/replicate");
-        request.Headers.Connection.Add("Upgrade");
-        request.Headers.Upgrade.Add(new ProductHeaderValue("kvstore-replication"));
-        request.Headers.Add("X-KvStore-Log-Id", Guid.NewGuid().ToString());
-        if (authorization is not null)
-            request.Headers.TryAddWithoutValidation("Authorization", authorization);
-        return request;
     }
 
     [Fact]

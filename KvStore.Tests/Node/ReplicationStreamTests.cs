@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Net.Http.Headers;
 using KvStore.Node.Replication;
 using KvStore.Node.Storage;
 using KvStore.Tests.Infrastructure;
@@ -66,11 +65,7 @@ public sealed class ReplicationStreamTests
 
     private static async Task<TestStream> OpenStreamAsync(HttpClient client)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/replicate");
-        request.Headers.Connection.Add("Upgrade");
-        request.Headers.Upgrade.Add(new ProductHeaderValue(ReplicationStreamFormat.UpgradeToken));
-        request.Headers.Add("X-KvStore-Log-Id", Guid.NewGuid().ToString());
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        using var request = ReplicationMessages.StreamRequest($"Bearer {Token}");
         var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.SwitchingProtocols, response.StatusCode);
         return new TestStream(response, await response.Content.ReadAsStreamAsync());
