@@ -14,6 +14,8 @@ internal static class LoadRunnerHttp
         {
             UseProxy = false,
             UseCookies = false,
+            // A node never redirects; without this HttpClient puts a redirect layer on every request.
+            AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             // Room for the consistency checks' /data requests besides the load clients.
             MaxConnectionsPerServer = loadClients + 8,
