@@ -41,8 +41,8 @@ side_by_side() { # runs inside cluster.sh, which sets LEADER_URL
   for r in $(seq "$rounds"); do
     echo "round $r of $rounds: Redis, then KvStore, 64 clients, quorum 3 ..." >&2
     measure "redis-64-$r" bash -c "bash '$anchor' 3 64 50000 1000 2>/dev/null | tail -n 1 >'$out/redis-64-$r.json'"
-    # A new load-runner process compiles its own hot code again: 5 s of warm-up for it.
-    measure "kv-64-$r" "${lr[@]}" bench --leader "$LEADER_URL" --clients 64 --quorum 3 --duration "${secs}s" --warmup 5s --keys 1000 --out "$out/kv-64-$r" >&2
+    # A new load-runner process compiles its own hot code again: 8 s of warm-up for it (it reaches full speed after 5-8).
+    measure "kv-64-$r" "${lr[@]}" bench --leader "$LEADER_URL" --clients 64 --quorum 3 --duration "${secs}s" --warmup 8s --keys 1000 --out "$out/kv-64-$r" >&2
   done
   echo "1 client: Redis, then KvStore ..." >&2
   measure redis-1 bash -c "bash '$anchor' 3 1 5000 1000 2>/dev/null | tail -n 1 >'$out/redis-1.json'"

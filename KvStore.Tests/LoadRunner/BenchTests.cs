@@ -12,7 +12,7 @@ public sealed class BenchTests(LoadCluster fixture)
         using var dir = new TempDirectory();
 
         var result = await LoadRunnerCli.RunAsync(
-            "bench", "--leader", fixture.Cluster.LeaderUrl, "--clients", "4", "--quorum", "2", "--duration", "2s", "--out", dir.Path);
+            "bench", "--leader", fixture.Cluster.LeaderUrl, "--clients", "4", "--quorum", "2", "--duration", "2s", "--warmup", "1s", "--out", dir.Path);
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         Assert.Contains("ops/s", result.Output.Split('\n').First(l => l.Contains(" ok ", StringComparison.Ordinal)), StringComparison.Ordinal);
