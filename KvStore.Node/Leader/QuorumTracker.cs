@@ -1,3 +1,5 @@
+using KvStore.Node.Threading;
+
 namespace KvStore.Node.Leader;
 
 /// <summary>
@@ -16,20 +18,19 @@ public sealed class QuorumTracker
     // Per follower, the ranges it holds above its acknowledged index: the frames in flight ahead of a gap, often none.
     private readonly List<(long First, long Last)>[] _held;
 
-    // _waiting[k - 1]: writes waiting for k followers, by index. A write released by held entries stays queued,
-    // completed, until the acknowledged indices pass it too (completing it again is harmless).
-    private readonly PriorityQueue<TaskCompletionSource<bool>, long>[] _waiting;
+    // _levels[k - 1] is reached up to the k-th highest acknowledged index; writes waiting for k followers wait there.
+    private readonly IndexWaiters[] _levels;
 
     public QuorumTracker(int followers)
     {
         _acked = new long[followers];
         _sorted = new long[followers];
         _held = new List<(long, long)>[followers];
-        _waiting = new PriorityQueue<TaskCompletionSource<bool>, long>[followers];
+        _levels = new IndexWaiters[followers];
         for (var i = 0; i < followers; i++)
         {
             _held[i] = [];
-            _waiting[i] = new PriorityQueue<TaskCompletionSource<bool>, long>();
+            _levels[i] = new IndexWaiters();
         }
     }
 
@@ -58,7 +59,6 @@ public sealed class QuorumTracker
     /// </summary>
     public void Acknowledge(int follower, long appliedIndex, bool replicaLostState = false)
     {
-        List<TaskCompletionSource<bool>>? released = null;
         lock (_gate)
         {
             var previous = _acked[follower];
@@ -75,77 +75,42 @@ public sealed class QuorumTracker
             _acked.CopyTo(_sorted, 0);
             Array.Sort(_sorted);
             for (var k = 1; k <= _sorted.Length; k++)
-            {
-                var reached = _sorted[^k];
-                while (_waiting[k - 1].TryPeek(out var waiter, out var index) && index <= reached)
-                {
-                    _waiting[k - 1].Dequeue();
-                    (released ??= []).Add(waiter);
-                }
-            }
+                _levels[k - 1].Set(_sorted[^k]);
 
             if (appliedIndex > previous && AnyHeld())
-                ReleaseCounted(previous + 1, appliedIndex, ref released);
+                ReleaseCounted(previous + 1, appliedIndex);
         }
-
-        Complete(released);
     }
 
     /// <summary>Records that <paramref name="follower"/> holds <paramref name="first"/>..<paramref name="last"/> ahead of its log.</summary>
     public void Hold(int follower, long first, long last)
     {
-        List<TaskCompletionSource<bool>>? released = null;
         lock (_gate)
         {
             first = Math.Max(first, _acked[follower] + 1);
             if (first > last)
                 return;
             _held[follower].Add((first, last));
-            ReleaseCounted(first, last, ref released);
+            ReleaseCounted(first, last);
         }
-
-        Complete(released);
     }
 
     /// <summary>True once <paramref name="quorum"/> followers have <paramref name="index"/>; false after <paramref name="timeout"/>.</summary>
-    public async Task<bool> WaitAsync(long index, int quorum, TimeSpan timeout, CancellationToken cancellationToken)
+    public Task<bool> WaitAsync(long index, int quorum, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(quorum, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(quorum, _acked.Length);
-        TaskCompletionSource<bool> waiter;
+        // Under the gate: the count and the wait's registration (IndexWaiters enqueues before its first await) happen
+        // with no acknowledgement or hold between them, so none can pass this write by.
         lock (_gate)
-        {
-            if (CountUnlocked(index) >= quorum)
-                return true;
-            waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _waiting[quorum - 1].Enqueue(waiter, index);
-        }
-
-        try
-        {
-            return await waiter.Task.WaitAsync(timeout, cancellationToken);
-        }
-        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
-        {
-            lock (_gate)
-                _waiting[quorum - 1].Remove(waiter, out _, out _);
-            if (e is TimeoutException)
-                return false;
-            throw;
-        }
+            return CountUnlocked(index) >= quorum ? Task.FromResult(true) : _levels[quorum - 1].WaitAsync(index, timeout, cancellationToken);
     }
 
-    /// <summary>Adds the waiting writes in <paramref name="first"/>..<paramref name="last"/> that now have their quorum. Under the gate.</summary>
-    private void ReleaseCounted(long first, long last, ref List<TaskCompletionSource<bool>>? released)
+    /// <summary>Releases the waiting writes in <paramref name="first"/>..<paramref name="last"/> that now have their quorum. Under the gate.</summary>
+    private void ReleaseCounted(long first, long last)
     {
-        for (var k = 1; k <= _waiting.Length; k++)
-        {
-            foreach (var (waiter, index) in _waiting[k - 1].UnorderedItems)
-            {
-                if (index >= first && index <= last && !waiter.Task.IsCompleted && CountUnlocked(index) >= k)
-                    (released ??= []).Add(waiter);
-            }
-        }
+        for (var k = 1; k <= _levels.Length; k++)
+            _levels[k - 1].ReleaseWhere(first, last, (Tracker: this, Quorum: k), static (s, index) => s.Tracker.CountUnlocked(index) >= s.Quorum);
     }
 
     private bool AnyHeld()
@@ -157,15 +122,6 @@ public sealed class QuorumTracker
         }
 
         return false;
-    }
-
-    // Outside the gate: continuations run asynchronously, but TrySetResult itself should not hold it.
-    private static void Complete(List<TaskCompletionSource<bool>>? released)
-    {
-        if (released is null)
-            return;
-        foreach (var waiter in released)
-            waiter.TrySetResult(true);
     }
 
     private int CountUnlocked(long index)

@@ -2,7 +2,8 @@ namespace KvStore.Node.Threading;
 
 /// <summary>
 /// Lets callers wait until a monotonically advancing index reaches a value: the applied index for
-/// read-your-writes, the k-th highest follower acknowledgement for a quorum.
+/// read-your-writes, the k-th highest follower acknowledgement for a quorum (where <see cref="ReleaseWhere"/> also
+/// releases writes whose followers hold them ahead of their logs).
 /// </summary>
 public sealed class IndexWaiters
 {
@@ -29,12 +30,27 @@ public sealed class IndexWaiters
             }
         }
 
-        // Completing outside the lock: continuations run asynchronously, but TrySetResult itself should not hold the gate.
-        if (released is not null)
+        Complete(released);
+    }
+
+    /// <summary>
+    /// Releases the waiters in <paramref name="first"/>..<paramref name="last"/> whose index <paramref name="has"/>
+    /// says is there already, ahead of the reached index (a quorum met by entries followers hold ahead of their logs).
+    /// They stay queued, complete, until the reached index passes them; completing them again is harmless.
+    /// </summary>
+    public void ReleaseWhere<TState>(long first, long last, TState state, Func<TState, long, bool> has)
+    {
+        List<TaskCompletionSource<bool>>? released = null;
+        lock (_gate)
         {
-            foreach (var waiter in released)
-                waiter.TrySetResult(true);
+            foreach (var (waiter, index) in _waiting.UnorderedItems)
+            {
+                if (index >= first && index <= last && !waiter.Task.IsCompleted && has(state, index))
+                    (released ??= []).Add(waiter);
+            }
         }
+
+        Complete(released);
     }
 
     /// <summary>True once <paramref name="index"/> is reached; false when <paramref name="timeout"/> passes first.</summary>
@@ -63,6 +79,15 @@ public sealed class IndexWaiters
             Remove(waiter);
             throw;
         }
+    }
+
+    // Outside the lock: continuations run asynchronously, but TrySetResult itself should not hold the gate.
+    private static void Complete(List<TaskCompletionSource<bool>>? released)
+    {
+        if (released is null)
+            return;
+        foreach (var waiter in released)
+            waiter.TrySetResult(true);
     }
 
     private void Remove(TaskCompletionSource<bool> waiter)
