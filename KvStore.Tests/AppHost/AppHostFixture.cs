@@ -1,35 +1,61 @@
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using KvStore.Tests.Infrastructure;
+using KvStore.Tests.LoadRunner;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
 namespace KvStore.Tests.AppHost;
 
 /// <summary>
-/// One AppHost with its six nodes, shared by the end-to-end and browser tests (starting one costs seconds). Those tests
-/// run one at a time (one collection) and each leaves every node running, so they may run in any order.
+/// The real AppHost (KvStore.AppHost/Program.cs) started through Aspire.Hosting.Testing: DCP runs the six nodes as
+/// processes, on a free block of ports and a data folder of their own so no other run is disturbed. Disposing stops
+/// the application, which ends every process it started.
 /// </summary>
 public sealed class AppHostFixture : IAsyncLifetime
 {
-    public AppHostProcess AppHost { get; private set; } = null!;
+    public static readonly string[] Nodes = ["leader", "follower1", "follower2", "follower3", "follower4", "follower5"];
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    private readonly LoadRunner.TempDirectory _data = new();
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    public CapturedLogs Logs { get; } = new();
 
     public async ValueTask InitializeAsync()
     {
-        AppHost = await AppHostProcess.StartAsync();
-        await AppHost.WaitForLoginUrlAsync();
-        await AppHost.WaitUntilNodesHealthyAsync();
+        App = await StartAsync(_data.Path, Logs);
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await Task.WhenAll(Nodes.Select(n => App.ResourceNotifications.WaitForResourceHealthyAsync(n, timeout.Token)));
     }
 
-    /// <summary>
-    /// For a test that stops a node: when disposed, starts any node that is not running and waits until all six are
-    /// healthy, so a failure half-way does not leave the next test a broken cluster.
-    /// </summary>
-    public IAsyncDisposable RestoreNodesAfterward() => new NodeRestorer(AppHost);
+    /// <summary>Builds and starts the AppHost with <paramref name="args"/> added to its command line; the caller waits for what it needs.</summary>
+    public static async Task<DistributedApplication> StartAsync(string dataDirectory, CapturedLogs logs, params string[] args)
+    {
+        string[] all = [$"--KvStore:PortBase={FreePorts.TakeRange(Nodes.Length)}", $"--KvStore:DataDirectory={dataDirectory}", .. args];
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.KvStore_AppHost>(all, TestContext.Current.CancellationToken);
+        builder.Services.AddLogging(logging => logging.AddProvider(logs));
+        var app = await builder.BuildAsync(TestContext.Current.CancellationToken);
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await app.StartAsync(timeout.Token);
+        return app;
+    }
 
     public async ValueTask DisposeAsync()
     {
-        if (AppHost is not null)
-            await AppHost.DisposeAsync();
+        if (App is not null)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+
+        _data.Dispose();
     }
 }
 
 [CollectionDefinition(Name)]
 public sealed class AppHostGroup : ICollectionFixture<AppHostFixture>
 {
-    public const string Name = "AppHost cluster";
+    public const string Name = "AppHost";
 }

@@ -19,4 +19,35 @@ public static class FreePorts
             l.Stop();
         return ports;
     }
+
+    /// <summary>
+    /// <paramref name="count"/> consecutive ports free on loopback right now (for a process that numbers its ports from
+    /// a base, like the AppHost's nodes); the same small race as <see cref="Take"/>.
+    /// </summary>
+    public static int TakeRange(int count)
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var first = Random.Shared.Next(20_000, 40_000);
+            if (Enumerable.Range(first, count).All(IsFree))
+                return first;
+        }
+
+        throw new InvalidOperationException($"no {count} consecutive free ports found");
+    }
+
+    public static bool IsFree(int port)
+    {
+        try
+        {
+            var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            listener.Stop();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
 }

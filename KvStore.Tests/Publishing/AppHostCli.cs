@@ -1,14 +1,21 @@
 using System.Diagnostics;
-using KvStore.AppHost.Hosting;
-using KvStore.Tests.AppHost;
+using System.Reflection;
 
 namespace KvStore.Tests.Publishing;
 
-/// <summary>Runs the built AppHost as a user does (<c>dotnet KvStore.AppHost.dll ARGS</c>) and returns what it printed.</summary>
+/// <summary>Runs the built AppHost as <c>dotnet run --project KvStore.AppHost</c> does (from its project folder) and returns what it printed.</summary>
 public static class AppHostCli
 {
+    public static string ProjectDirectory { get; } = Directory.Exists(Projects.KvStore_AppHost.ProjectPath)
+        ? Projects.KvStore_AppHost.ProjectPath
+        : Path.GetDirectoryName(Projects.KvStore_AppHost.ProjectPath)!;
+
     /// <summary>The repository's root: the AppHost project's parent folder, where the published files are checked in.</summary>
-    public static string RepositoryRoot => Path.GetFullPath(Path.Combine(AppHostAssembly.ProjectDirectory, ".."));
+    public static string RepositoryRoot { get; } = Path.GetFullPath(Path.Combine(ProjectDirectory, ".."));
+
+    // The AppHost's own build output (its dependencies are not the test project's), in the configuration the tests were built in.
+    private static string AppHostDll => Path.Combine(ProjectDirectory, "bin",
+        typeof(AppHostCli).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration, "net10.0", "KvStore.AppHost.dll");
 
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
     {
@@ -17,9 +24,9 @@ public static class AppHostCli
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
+            WorkingDirectory = ProjectDirectory,
         };
-        foreach (var arg in (string[])[AppHostProcess.AppHostDll, .. args])
+        foreach (var arg in (string[])[AppHostDll, .. args])
             info.ArgumentList.Add(arg);
 
         using var process = Process.Start(info)!;
@@ -27,11 +34,11 @@ public static class AppHostCli
         var stderr = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         try
         {
-            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(60));
+            await process.WaitForExitAsync(TestContext.Current.CancellationToken).WaitAsync(TimeSpan.FromSeconds(90));
         }
         catch (TimeoutException)
         {
-            process.Kill();
+            process.Kill(entireProcessTree: true);
             throw;
         }
 

@@ -1,0 +1,86 @@
+using KvStore.AppHost.Publishing;
+
+namespace KvStore.AppHost;
+
+/// <summary>How a KvStore node and the load runner are declared in the app model.</summary>
+public static class KvNodeResourceExtensions
+{
+    /// <summary>The port a node listens on inside its container (<c>deploy/node.Dockerfile</c>); Compose maps the host port to it.</summary>
+    public const int ContainerPort = 8080;
+
+    /// <summary>
+    /// A node: the one KvStore.Node project in either role. It binds its host port itself (not behind DCP's proxy:
+    /// every write crosses that hop twice, once from the client and once per follower), keeps its write-ahead log
+    /// under the AppHost's data folder, and links its web UI from the dashboard.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddKvNode(this IDistributedApplicationBuilder builder, string name, int port, NodeSettings settings)
+    {
+        var node = builder.AddProject<Projects.KvStore_Node>(name, options => options.ExcludeLaunchProfile = true);
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            // In a container: a fixed port inside, the host port outside, and the data on the container's volume.
+            node.WithHttpEndpoint(port: port, targetPort: ContainerPort, name: "http")
+                .WithEnvironment("DATA_DIR", NodeDataVolume.MountPath)
+                // Clients outside the deployment reach each node on its host port, not by its service name.
+                .WithEnvironment("ADVERTISED_URL", "http://localhost:" + port.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .WithAnnotation(new NodeDataVolume($"{name}-data"))
+                .WithAnnotation(ComposeImage.Node);
+        }
+        else
+        {
+            node.WithHttpEndpoint(port: port, name: "http", isProxied: false)
+                .WithEnvironment("DATA_DIR", Path.Combine(builder.DataDirectory(), name));
+        }
+
+        node.WithHttpHealthCheck("/health")
+            .WithEnvironment("NODE_NAME", name)
+            .WithEnvironment("REPLICATION_TOKEN", settings.ReplicationToken)
+            .WithEnvironment("FSYNC", settings.Fsync)
+            // Under the dashboard every request would be traced; following the caller's decision lets the load
+            // runner sample its load while a single write (curl, the web UI) still gets its whole trace.
+            .WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_always_on")
+            .WithUrls(context =>
+            {
+                foreach (var url in context.Urls.Where(u => u.Endpoint?.EndpointName == "http").ToList())
+                {
+                    url.DisplayText = "API";
+                    context.Urls.Add(new ResourceUrlAnnotation { Url = url.Url.TrimEnd('/') + "/ui/", DisplayText = "KV explorer", Endpoint = url.Endpoint });
+                }
+            });
+        return node;
+    }
+
+    /// <summary>
+    /// The load runner with one of its commands against the leader; started by hand from the dashboard. The lag
+    /// bounds tell it where the latency floor of its plots lies.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> AddLoadRunner(this IDistributedApplicationBuilder builder, string name,
+        IResourceBuilder<ProjectResource> leader, NodeSettings settings, params string[] args) =>
+        builder.AddProject<Projects.KvStore_LoadRunner>(name, options => options.ExcludeLaunchProfile = true)
+            .WithReference(leader)
+            .WaitFor(leader)
+            .WithEnvironment("MIN_DELAY", settings.MinDelay)
+            .WithEnvironment("MAX_DELAY", settings.MaxDelay)
+            .WithArgs([args[0], "--leader", "http://leader", .. args[1..]])
+            .WithExplicitStart();
+
+    /// <summary>The leader's host port, the followers' the next five: <c>KvStore:PortBase</c> (<c>--KvStore:PortBase=9000</c>), else 8000.</summary>
+    public static int NodePortBase(this IDistributedApplicationBuilder builder) =>
+        int.TryParse(builder.Configuration["KvStore:PortBase"], System.Globalization.CultureInfo.InvariantCulture, out var configured) ? configured : 8000;
+
+    /// <summary>Where a node's DATA_DIR lives when the AppHost runs: <c>KvStore:DataDirectory</c>, else beside the AppHost (kept across runs, like a volume).</summary>
+    public static string DataDirectory(this IDistributedApplicationBuilder builder) =>
+        builder.Configuration["KvStore:DataDirectory"] is { Length: > 0 } configured
+            ? Path.GetFullPath(configured)
+            : Path.Combine(builder.AppHostDirectory, ".data");
+
+    /// <summary>A folder for the load runner's reports: <c>artifacts/NAME</c> at the repository root.</summary>
+    public static string ArtifactsDirectory(this IDistributedApplicationBuilder builder, string name) =>
+        Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "artifacts", name));
+}
+
+/// <summary>Marks a node whose DATA_DIR is a named volume when published to containers.</summary>
+public sealed record NodeDataVolume(string Name) : IResourceAnnotation
+{
+    public const string MountPath = "/data";
+}
