@@ -123,10 +123,11 @@ async function loadData(after) {
   nextAfter = page.next;
   $('data-next').disabled = !page.next;
   $('data-first').disabled = !after;
-  const what = page.prefix ? `keys starting with '${page.prefix}'` : 'keys';
+  const keys = n => `key${n === 1 ? '' : 's'}`;
+  const what = n => page.prefix ? `${keys(n)} starting with '${page.prefix}'` : keys(n);
   $('data-summary').textContent = page.items.length === 0
-    ? (after ? `No more ${what}.` : `No ${what} on ${page.node} yet.`)
-    : `${fmt(page.matching)} ${what} on ${page.node} (applied index ${fmt(page.appliedIndex)}); showing ${page.items.length}` +
+    ? (after ? `No more ${what(2)}.` : `No ${what(2)} on ${page.node} yet.`)
+    : `${fmt(page.matching)} ${what(page.matching)} on ${page.node} (applied index ${fmt(page.appliedIndex)}); showing ${page.items.length}` +
       (after ? ` after '${after}'` : '') + ', in key order.';
   $('data').tBodies[0].replaceChildren(...page.items.map(item => el('tr', { 'data-key': item.key },
     el('td', { class: 'key' }, el('a', { href: '#', title: item.key, text: item.key })),
