@@ -80,7 +80,7 @@ async function read(key) {
   const v = r.body;
   const full = 'api/value?' + new URLSearchParams({ key });
   out.replaceChildren(
-    el('p', { class: 'status-line' }, 'Version ', el('strong', { id: 'read-version', text: v.version }), ` · ${sizeText(v.bytes)}`,
+    el('p', { class: 'status-line' }, 'Version ', el('strong', { id: 'read-version', text: v.version }), ` · ${fmt(v.bytes)} bytes`,
       v.truncated ? [' · first part shown · ', el('a', { href: full, target: '_blank', rel: 'noopener', text: 'full value' })] : null),
     el('pre', { id: 'read-value', class: 'value', text: v.preview + (v.truncated ? '…' : '') }));
 }
@@ -134,7 +134,7 @@ async function loadData(after) {
     el('td', { class: 'num version', text: item.version }),
     el('td', { class: 'value' }, el('code', { text: item.preview + (item.truncated ? '…' : '') }),
       item.truncated ? el('span', { class: 'muted small', text: ` (first ${fmt(item.preview.length)} characters)` }) : null),
-    el('td', { class: 'num size', text: sizeText(item.bytes) }))));
+    el('td', { class: 'num size', title: `${fmt(item.bytes)} bytes`, text: sizeText(item.bytes) }))));
 }
 
 function wire() {
