@@ -28,7 +28,13 @@ public sealed class LeaderForwarder(NodeContext node) : IDisposable
         if (request.Headers.ContainsKey(ForwardedHeader) || node.LeaderUrl is null)
             return Problems.NotLeader(node);
 
-        var target = new Uri(node.LeaderUrl + request.Path + request.QueryString);
+        // LEADER that service discovery could not resolve stays as configured, and may be no URL at all.
+        if (!Uri.TryCreate(node.LeaderUrl + request.Path + request.QueryString, UriKind.Absolute, out var target) ||
+            target.Scheme is not ("http" or "https"))
+        {
+            return Unreachable($"LEADER '{node.LeaderUrl}' is not an http(s) URL");
+        }
+
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), target);
         message.Headers.Add(ForwardedHeader, node.Name);
         if (body is not null)
@@ -45,10 +51,13 @@ public sealed class LeaderForwarder(NodeContext node) : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return Problems.Create(StatusCodes.Status502BadGateway, ErrorCodes.LeaderUnreachable,
-                $"{node.Name} could not reach the leader at {node.LeaderUrl}: {e.Message}", ("leader", node.LeaderUrl));
+            return Unreachable(e.Message);
         }
     }
+
+    private ProblemHttpResult Unreachable(string reason) =>
+        Problems.Create(StatusCodes.Status502BadGateway, ErrorCodes.LeaderUnreachable,
+            $"{node.Name} could not reach the leader at {node.LeaderUrl}: {reason}", ("leader", node.LeaderUrl));
 
     public void Dispose()
     {

@@ -180,6 +180,20 @@ public sealed class ExplorerApiTests(SharedCluster shared)
         Assert.Equal(0, (await client.GetFromJsonAsync<ExplorerStatus>("/ui/api/status", Ct))!.AppliedIndex);
     }
 
+    [Fact]
+    public async Task A_follower_never_forwards_a_write_that_another_node_forwarded()
+    {
+        var before = await LeaderIndexAsync();
+        using var message = new HttpRequestMessage(HttpMethod.Put, "/ui/api/kv?key=forwarded-twice")
+        {
+            Content = new StringContent("1", Encoding.UTF8, "application/json"),
+        };
+        message.Headers.Add(LeaderForwarder.ForwardedHeader, "follower1");
+
+        await Problem.AssertAsync(await Cluster.Followers[1].SendAsync(message, Ct), HttpStatusCode.MisdirectedRequest, "not_leader");
+        Assert.Equal(before, await LeaderIndexAsync());
+    }
+
     private async Task<long> LeaderIndexAsync() => (await Cluster.Leader.GetFromJsonAsync<ExplorerStatus>("/ui/api/status", Ct))!.AppliedIndex;
 
     private static async Task<WriteResponse> PutAsync(HttpClient node, string key, string json)
