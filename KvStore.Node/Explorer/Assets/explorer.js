@@ -48,6 +48,7 @@ async function refreshStatus() {
   $('applied-index').textContent = fmt(s.appliedIndex);
   $('leader-info').hidden = s.role === 'leader' || !s.leader;
   $('leader-url').textContent = s.leader ?? '';
+  if (s.leader) $('leader-url').href = `${s.leader}/ui/`;
   $('write-note').textContent = s.role === 'leader'
     ? 'This node is the leader: writes are committed here and replicated to the followers.'
     : `This node is a follower: it forwards writes to the leader${s.leader ? ` (${s.leader})` : ''}.`;
@@ -111,6 +112,7 @@ async function write(method) {
 // --- Data, one page at a time ------------------------------------------------------------------------------------
 let currentAfter = '';
 let nextAfter = null;
+const earlier = []; // the cursors of the pages before this one, for "Previous page"
 
 async function loadData(after) {
   const params = new URLSearchParams({ limit: $('data-limit').value });
@@ -123,6 +125,7 @@ async function loadData(after) {
   nextAfter = page.next;
   $('data-next').disabled = !page.next;
   $('data-first').disabled = !after;
+  $('data-previous').disabled = earlier.length === 0;
   const keys = n => `key${n === 1 ? '' : 's'}`;
   const what = n => page.prefix ? `${keys(n)} starting with '${page.prefix}'` : keys(n);
   $('data-summary').textContent = page.items.length === 0
@@ -141,9 +144,11 @@ function wire() {
   $('read-form').addEventListener('submit', e => { e.preventDefault(); read($('read-key').value); });
   $('write-form').addEventListener('submit', e => { e.preventDefault(); write('PUT'); });
   $('delete-button').addEventListener('click', () => { if ($('write-form').reportValidity()) write('DELETE'); });
-  $('data-form').addEventListener('submit', e => { e.preventDefault(); loadData(''); });
-  $('data-first').addEventListener('click', () => loadData(''));
-  $('data-next').addEventListener('click', () => nextAfter && loadData(nextAfter));
+  const fromStart = () => { earlier.length = 0; loadData(''); };
+  $('data-form').addEventListener('submit', e => { e.preventDefault(); fromStart(); });
+  $('data-first').addEventListener('click', fromStart);
+  $('data-previous').addEventListener('click', () => earlier.length && loadData(earlier.pop()));
+  $('data-next').addEventListener('click', () => { if (nextAfter) { earlier.push(currentAfter); loadData(nextAfter); } });
   $('data').addEventListener('click', e => {
     const row = e.target.closest('tr[data-key]');
     if (!row || e.target.tagName !== 'A') return;
