@@ -161,7 +161,9 @@ function wire() {
 
 // Polls without overlapping: the next round starts only after the previous answer (a slow node is not piled on).
 function every(ms, task, enabled = () => true) {
-  const round = async () => { if (enabled()) await task(); setTimeout(round, ms); };
+  const round = async () => {
+    try { if (enabled()) await task(); } finally { setTimeout(round, ms); }
+  };
   round();
 }
 
