@@ -1,5 +1,6 @@
 using KvStore.Node.Api;
 using KvStore.Node.Configuration;
+using KvStore.Node.Explorer;
 using KvStore.Node.Follower;
 using KvStore.Node.Leader;
 using KvStore.Node.Storage;
@@ -50,6 +51,7 @@ public static class KvNodeExtensions
         }
 
         services.AddSingleton(CreateContext);
+        services.AddExplorer();
         UseRoleDefaultPort(builder, role);
 
         // Requests and replication frames are handled on the socket thread that read them, not handed to the thread
@@ -66,6 +68,21 @@ public static class KvNodeExtensions
 
         RequestLogging.OffWhenUnused(builder);
         return builder;
+    }
+
+    /// <summary>
+    /// A node's request pipeline and endpoints, one composition for Program.cs and the in-process test nodes: problem
+    /// answers for failures and bare status codes, the client and replication APIs, the web UI, health.
+    /// </summary>
+    public static WebApplication MapKvNode(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapClientApi();
+        app.MapReplicationApi();
+        app.MapExplorerApi();
+        app.MapDefaultEndpoints();
+        return app;
     }
 
     /// <summary>

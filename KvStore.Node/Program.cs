@@ -1,5 +1,4 @@
 using KvStore.Node;
-using KvStore.Node.Api;
 using KvStore.ServiceDefaults;
 
 InlineSocketCompletions.Enable();
@@ -16,11 +15,7 @@ if (app.StartupError() is { } error)
     return 2;
 }
 
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.MapClientApi();
-app.MapReplicationApi();
-app.MapDefaultEndpoints();
+app.MapKvNode();
 
 app.Run();
 return 0;

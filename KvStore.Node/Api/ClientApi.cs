@@ -154,13 +154,13 @@ public static class ClientApi
         return exists ? (found, null) : (default, Problems.KeyNotFound(key!));
     }
 
-    private static Ok<WriteResponse> Committed(HttpContext http, string key, WriteOutcome.Committed committed)
+    internal static Ok<WriteResponse> Committed(HttpContext http, string key, WriteOutcome.Committed committed)
     {
         http.Response.Headers.ETag = ETag(committed.Version);
         return TypedResults.Ok(new WriteResponse(key, committed.Version, committed.Quorum, committed.Acks));
     }
 
-    private static ProblemHttpResult OutcomeProblem(string key, WriteOutcome outcome) => outcome switch
+    internal static ProblemHttpResult OutcomeProblem(string key, WriteOutcome outcome) => outcome switch
     {
         WriteOutcome.QuorumTimeout t => Problems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.QuorumTimeout,
             $"Only {t.Acks} of the {t.Quorum} followers required acknowledged version {t.Version} in time. " +

@@ -24,5 +24,7 @@ public static class ErrorCodes
     public const string InvalidBatch = "invalid_batch";
     public const string MissingLogId = "missing_log_id";
     public const string LogGap = "log_gap";
+    public const string InvalidLimit = "invalid_limit";
+    public const string LeaderUnreachable = "leader_unreachable";
     public const string InternalError = "internal_error";
 }

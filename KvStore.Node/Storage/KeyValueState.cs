@@ -21,6 +21,14 @@ public sealed class KeyValueState
 
     public bool TryGet(string key, out VersionedValue value) => _items.TryGetValue(key, out value);
 
+    /// <summary>
+    /// The items as they are while writes go on: read without the apply lock, so readers never stall writers, but
+    /// not a point-in-time copy (a key written during the walk may or may not be in it). Each item's value and
+    /// version belong together: the dictionary stores a value this size by swapping in a new node, never by writing
+    /// into the old one. For consistent copies use <see cref="Snapshot"/>.
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, VersionedValue>> Live => _items;
+
     /// <summary>Applies <paramref name="entry"/>, which must be the next index.</summary>
     public void Apply(in LogEntry entry)
     {

@@ -41,11 +41,7 @@ public sealed class InProcessNode : IAsyncDisposable
         if (app.StartupError() is { } error)
             throw new InvalidOperationException(error);
 
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.MapClientApi();
-        app.MapReplicationApi();
-        app.MapDefaultEndpoints();
+        app.MapKvNode();
         await app.StartAsync();
         return new InProcessNode(app, url);
     }
