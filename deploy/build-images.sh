@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Publishes the node and the AppHost (the dashboard) self-contained for linux-x64 and builds their images,
-# kvstore/node and kvstore/dashboard, the ones docker-compose.yml runs.
+# Publishes the node self-contained for linux-x64, copies the Aspire dashboard out of its NuGet package, and builds
+# their images, kvstore/node and kvstore/dashboard, the ones docker-compose.yml runs.
 #
 # The base image: BASE_IMAGE if set; else Microsoft's runtime-deps when a registry answers; else kvstore/runtime-deps:10.0,
 # built from Debian packages by deploy/build-base-image.sh (once: it is kept and reused).
@@ -29,7 +29,14 @@ publish() { # project, output folder
 
 echo "build-images: publishing (self-contained, linux-x64, $configuration)"
 publish KvStore.Node/KvStore.Node.csproj artifacts/publish/node
-publish KvStore.AppHost/KvStore.AppHost.csproj artifacts/publish/dashboard
+
+# The dashboard the AppHost runs: the Aspire.Dashboard.Sdk package its SDK restores, at the version the build uses.
+dotnet restore KvStore.AppHost --nologo -v quiet >/dev/null
+version=$(sed -n 's:.*<AspireVersion>\(.*\)</AspireVersion>.*:\1:p' Directory.Packages.props)
+packages=${NUGET_PACKAGES:-$HOME/.nuget/packages}
+dashboard="$packages/aspire.dashboard.sdk.linux-x64/$version/tools"
+[ -x "$dashboard/Aspire.Dashboard" ] || { echo "build-images: no Aspire dashboard at $dashboard" >&2; exit 1; }
+rm -rf artifacts/publish/dashboard && mkdir -p artifacts/publish && cp -r "$dashboard" artifacts/publish/dashboard
 
 for image in node dashboard; do
   echo "build-images: kvstore/$image on $BASE_IMAGE"

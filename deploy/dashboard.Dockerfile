@@ -1,6 +1,6 @@
-# The dashboard: the AppHost in dashboard-only mode (no child processes; it watches the deployment's services through
-# their service-discovery URLs and receives their OTLP telemetry), over its self-contained build output (the build
-# context: deploy/build-images.sh publishes it to artifacts/publish/dashboard). BASE_IMAGE as in node.Dockerfile.
+# The Aspire dashboard, standalone, over the files of the Aspire.Dashboard.Sdk.linux-x64 package (a self-contained
+# single-file build: the build context is those files, copied to artifacts/publish/dashboard by deploy/build-images.sh).
+# BASE_IMAGE as in node.Dockerfile.
 ARG BASE_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0
 FROM ${BASE_IMAGE}
 
@@ -9,6 +9,8 @@ RUN command -v curl >/dev/null || (apt-get update && apt-get install -y --no-ins
 WORKDIR /app
 COPY . .
 USER 1654
+# No ICU in the Debian-built base; HOME for ASP.NET Core's data-protection keys.
+ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true HOME=/tmp
 # UI, OTLP/gRPC, OTLP/HTTP.
 EXPOSE 18888 18889 18890
-ENTRYPOINT ["/app/KvStore.AppHost", "--dashboard-only"]
+ENTRYPOINT ["/app/Aspire.Dashboard"]

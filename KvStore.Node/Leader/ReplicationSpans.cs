@@ -32,6 +32,8 @@ internal sealed class ReplicationSpans(Func<string> follower)
                 var span = NodeActivities.Source.StartActivity(NodeActivities.Replicate, ActivityKind.Internal, entry.Trace);
                 if (span is null)
                     continue;
+                // Named after its follower, so a write's waterfall reads as the five followers side by side.
+                span.DisplayName = $"{NodeActivities.Replicate} {name}";
                 span.SetTag(NodeActivities.FollowerTag, name);
                 span.SetTag(NodeActivities.LogIndexTag, entry.Index);
                 span.SetTag(NodeActivities.BatchSizeTag, entries.Length);
