@@ -80,6 +80,8 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         _spans = new ReplicationSpans(() => Name);
         _sessions = Retrying().Build();
         _snapshots = Retrying().AddTimeout(SnapshotAttemptTimeout).Build();
+        // The log wakes the sender whenever entries become durable; a wake-up while it is busy is kept for its next wait.
+        log.OnDurable(_wake.Set);
     }
 
     /// <summary>
@@ -108,9 +110,6 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     public string Name => _reportedName ?? _endpoint.Name;
 
     public void Start() => _loop = Task.Run(() => RunAsync(_stopping.Token));
-
-    /// <summary>New durable entries are in the log.</summary>
-    public void Notify() => _wake.Set();
 
     public FollowerStatus Status(long lastIndex)
     {

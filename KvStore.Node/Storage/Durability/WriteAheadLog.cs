@@ -34,6 +34,7 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
     private long _unsyncedSince = -1;
 
     private readonly IndexWaiters _durable = new();
+    private readonly DurableListeners _listeners = new();
     private readonly AsyncSignal _flushSignal = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _flusher;
@@ -122,6 +123,8 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
     public ValueTask WaitDurableAsync(long index, CancellationToken cancellationToken) =>
         index <= DurableIndex ? ValueTask.CompletedTask : new ValueTask(_durable.WaitAsync(index, Timeout.InfiniteTimeSpan, cancellationToken));
 
+    public void OnDurable(Action listener) => _listeners.Add(listener);
+
     public int Read(long fromIndex, Span<LogEntry> destination)
     {
         var available = DurableIndex - fromIndex + 1;
@@ -159,6 +162,7 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
             Volatile.Write(ref _snapshotIndex, snapshot.AppliedIndex);
             Volatile.Write(ref _durableIndex, snapshot.AppliedIndex);
             _durable.Set(snapshot.AppliedIndex);
+            _listeners.Notify();
             OpenSegmentForAppend(appendTo: null);
         }
         finally
@@ -288,6 +292,7 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
         _spare = batch;
         Volatile.Write(ref _durableIndex, last);
         _durable.Set(last);
+        _listeners.Notify();
     }
 
     private void Requeue(ArrayBufferWriter<byte> batch, long first, long last)
