@@ -40,6 +40,7 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
     private readonly Task _flusher;
     private long _durableIndex;
     private long _snapshotIndex;
+    private long _fsyncs;
     private Guid _logId;
 
     private WriteAheadLog(DataDirectory data, Guid logId, long snapshotIndex, string? appendTo, InMemoryReplicationLog cache,
@@ -70,6 +71,9 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
     public long DurableIndex => Volatile.Read(ref _durableIndex);
 
     public bool SurvivesRestart => true;
+
+    /// <summary>How many times the log has been forced to disk since it was opened.</summary>
+    public long Fsyncs => Interlocked.Read(ref _fsyncs);
 
     /// <summary>The index of the newest snapshot on disk (0 when none).</summary>
     public long SnapshotIndex => Volatile.Read(ref _snapshotIndex);
@@ -271,6 +275,7 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
             if (due && _unsyncedSince >= 0)
             {
                 RandomAccess.FlushToDisk(_segment!);
+                Interlocked.Increment(ref _fsyncs);
                 _unsyncedSince = -1;
             }
         }
@@ -326,7 +331,10 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
     private void RotateTo(long firstIndex)
     {
         if (_segment is not null && _fsync.Mode != FsyncMode.Never)
+        {
             RandomAccess.FlushToDisk(_segment);
+            Interlocked.Increment(ref _fsyncs);
+        }
         _unsyncedSince = -1;
         CloseSegment();
         StartSegment(firstIndex);
