@@ -56,6 +56,11 @@ public static partial class ReplicationStreamReceiver
         {
             // This node is stopping or the leader went away: closing the connection is the whole answer.
         }
+        catch (InvalidDataException e)
+        {
+            // Nothing of a refused frame was applied; the leader reopens the stream from what is applied here.
+            LogRefusedFrame(logger, e.Message);
+        }
     }
 
     private static async Task ReceiveAsync(ReplicaApplier applier, Guid logId, ILogger logger, Stream connection, PipeReader frames,
@@ -183,6 +188,9 @@ public static partial class ReplicationStreamReceiver
 
         public long Last => Entries[^1].Index;
     }
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Closing the replication stream: {Reason}")]
+    private static partial void LogRefusedFrame(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A replication frame did not follow this replica's log (applied up to {Index}); asking the leader to resume from there")]
     private static partial void LogGap(ILogger logger, long index);

@@ -26,7 +26,6 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     private static readonly TimeSpan LaggingAfter = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
-    private const int MaxFrameBytes = 4 * 1024 * 1024;
 
     private readonly int _slot;
     private readonly FollowerEndpoint _endpoint;
@@ -297,8 +296,15 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         var read = _log.Read(next, entries);
         var count = 0;
         var size = 0;
-        while (count < read && (count == 0 || size + LogRecordCodec.SizeOf(entries[count]) <= MaxFrameBytes))
+        while (count < read && size + LogRecordCodec.SizeOf(entries[count]) <= ReplicationStreamFormat.MaxRecordBytes)
             size += LogRecordCodec.SizeOf(entries[count++]);
+
+        // Unreachable while MAX_VALUE_BYTES is validated against the frame limit; a follower would refuse the frame.
+        if (count == 0)
+        {
+            throw new InvalidOperationException(
+                $"Entry {next} takes {LogRecordCodec.SizeOf(entries[0])} bytes, more than a replication frame carries ({ReplicationStreamFormat.MaxRecordBytes}).");
+        }
 
         // The header carries the frame's span, so the follower's kv.apply joins the traces of the writes it holds.
         var message = NodeActivities.Source.HasListeners() ? _spans.Start(entries.AsSpan(0, count)) : null;

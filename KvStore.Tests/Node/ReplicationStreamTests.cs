@@ -80,6 +80,26 @@ public sealed class ReplicationStreamTests
         Assert.Equal("1", await client.GetStringAsync($"/kv/k{Frames}"));
     }
 
+    [Fact]
+    public async Task A_frame_above_the_frame_limit_is_refused_and_nothing_of_it_applied()
+    {
+        await using var follower = await StartFollowerAsync(dataDir: null);
+        using var client = new HttpClient { BaseAddress = new Uri(follower.Url) };
+        await using var stream = await OpenStreamAsync(client);
+        Assert.Equal(StreamAck.Applied(0), await stream.ReadAckAsync());
+
+        // Five values of 1 MiB (the default MAX_VALUE_BYTES) in one frame: more than any leader cuts into one.
+        var value = new byte[1 << 20];
+        value.AsSpan().Fill((byte)'1');
+        // The follower closes the stream as soon as it reads the frame's length: the rest may not even be sent.
+        await Assert.ThrowsAnyAsync<IOException>(async () =>
+        {
+            await stream.SendFrameAsync([.. Enumerable.Range(1, 5).Select(i => new LogEntry(i, $"big{i}", value))]);
+            await stream.ReadAckAsync();
+        });
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/kv/big1")).StatusCode);
+    }
+
     private static Task<InProcessNode> StartFollowerAsync(string? dataDir) =>
         InProcessNode.StartAsync(FreePorts.Take(1)[0], new Dictionary<string, string?>
         {
@@ -113,6 +133,18 @@ public sealed class ReplicationStreamTests
             }
 
             await connection.WriteAsync(frames.WrittenMemory);
+            await connection.FlushAsync();
+        }
+
+        /// <summary>Every entry in one frame.</summary>
+        public async Task SendFrameAsync(LogEntry[] entries)
+        {
+            var frame = new ArrayBufferWriter<byte>();
+            var start = ReplicationStreamFormat.BeginFrame(frame, default);
+            foreach (var entry in entries)
+                LogRecordCodec.Write(frame, entry);
+            ReplicationStreamFormat.EndFrame(frame, start);
+            await connection.WriteAsync(frame.WrittenMemory);
             await connection.FlushAsync();
         }
 
