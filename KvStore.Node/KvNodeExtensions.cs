@@ -123,6 +123,7 @@ public static class KvNodeExtensions
 
         var wal = WriteAheadLog.Open(o.DataDir, isLeader ? Guid.NewGuid() : null, sp.GetRequiredService<KeyValueState>(),
             retain, o.SegmentBytes, o.FsyncPolicy, sp.GetRequiredService<TimeProvider>(), logger);
+        sp.GetRequiredService<NodeMetrics>().ObserveFsyncs(() => wal.Fsyncs);
 
         // Recovery reads whole snapshot and segment files; hand those buffers back to the OS before serving.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);

@@ -3,7 +3,7 @@ using KvStore.ServiceDefaults;
 
 InlineSocketCompletions.Enable();
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(NodeHostOptions.For(args));
 
 builder.AddServiceDefaults();
 builder.AddKvNode();

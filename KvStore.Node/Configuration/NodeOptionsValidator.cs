@@ -27,6 +27,8 @@ public sealed class NodeOptionsValidator(ServiceEndpointResolver resolver) : IVa
             failures.Add($"READ_WAIT_TIMEOUT must not be negative (got {o.ReadWaitTimeout})");
         if (o.MaxValueBytes <= 0)
             failures.Add($"MAX_VALUE_BYTES must be positive (got {o.MaxValueBytes})");
+        if (o.MaxValueBytes > Replication.ReplicationStreamFormat.MaxValueBytes)
+            failures.Add($"MAX_VALUE_BYTES must be at most {Replication.ReplicationStreamFormat.MaxValueBytes}, so that every write fits one replication frame (got {o.MaxValueBytes})");
         if (!Storage.Durability.FsyncPolicy.TryParse(o.Fsync, out _))
             failures.Add($"FSYNC must be 'always', 'never' or an interval such as 100ms (got '{o.Fsync}')");
         if (o.LogRetain < 1 || o.SnapshotEvery < 1 || o.SegmentBytes < 4096)

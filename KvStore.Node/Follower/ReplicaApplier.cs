@@ -26,11 +26,25 @@ public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>
-    /// Appends and applies <paramref name="entries"/>; returns the durable applied index and whether the message left a gap.
+    /// Appends and applies <paramref name="entries"/> and waits until they are durable; returns the durable applied index
+    /// and whether the message left a gap (see <see cref="AppendAsync"/>).
+    /// </summary>
+    public async Task<(long AppliedIndex, bool Gap)> ApplyAsync(Guid logId, List<LogEntry> entries, CancellationToken cancellationToken,
+        bool mayBeOvertaken = true)
+    {
+        var (applied, gap) = await AppendAsync(logId, entries, cancellationToken, mayBeOvertaken);
+        await log.WaitDurableAsync(applied, cancellationToken);
+        return (applied, gap);
+    }
+
+    /// <summary>
+    /// Appends and applies <paramref name="entries"/> without waiting for them to be durable: the caller must
+    /// <see cref="WaitDurableAsync"/> before acknowledging them (the stream's receiver waits once for every frame one
+    /// read brought, so they share one fsync). Returns the applied index and whether the message left a gap.
     /// A frame from the stream never waits for a predecessor (<paramref name="mayBeOvertaken"/> false): the stream's
     /// receiver puts frames back in order itself, so a gap means the leader's idea of this replica's position is wrong.
     /// </summary>
-    public async Task<(long AppliedIndex, bool Gap)> ApplyAsync(Guid logId, List<LogEntry> entries, CancellationToken cancellationToken,
+    public async Task<(long AppliedIndex, bool Gap)> AppendAsync(Guid logId, List<LogEntry> entries, CancellationToken cancellationToken,
         bool mayBeOvertaken = true, ActivityContext parent = default)
     {
         if (logId != log.LogId)
@@ -78,9 +92,11 @@ public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog 
             _gate.Release();
         }
 
-        await log.WaitDurableAsync(applied, cancellationToken);
         return (applied, applied < entries[^1].Index);
     }
+
+    /// <summary>Completes once this replica's log is durable up to <paramref name="index"/>.</summary>
+    public ValueTask WaitDurableAsync(long index, CancellationToken cancellationToken) => log.WaitDurableAsync(index, cancellationToken);
 
     /// <summary>Replaces this replica's state with the leader's snapshot; the stream resumes after it.</summary>
     public async Task<long> InstallSnapshotAsync(Guid logId, StateSnapshot snapshot, CancellationToken cancellationToken)

@@ -13,8 +13,9 @@ namespace KvStore.Node.Follower;
 /// predecessor's) waits in memory until its predecessors arrive; an acknowledgement names only entries held as
 /// durably as this replica's log keeps them, so a frame held ahead is acknowledged on arrival (<see cref="AckKind.Held"/>)
 /// only when the log is in memory anyway, and otherwise once applied; a frame that overlaps what is applied but
-/// does not follow it ends the stream with a gap acknowledgement naming where this replica really is. The
-/// acknowledgements for every frame one socket read brought go back in one write.
+/// does not follow it ends the stream with a gap acknowledgement naming where this replica really is. Every frame
+/// one socket read brought is appended and applied first, then the log is made durable once (one fsync under
+/// FSYNC=always) and one cumulative acknowledgement covers them all, in the same write as any held ones.
 /// </summary>
 public static partial class ReplicationStreamReceiver
 {
@@ -55,6 +56,11 @@ public static partial class ReplicationStreamReceiver
         {
             // This node is stopping or the leader went away: closing the connection is the whole answer.
         }
+        catch (InvalidDataException e)
+        {
+            // Nothing of a refused frame was applied; the leader reopens the stream from what is applied here.
+            LogRefusedFrame(logger, e.Message);
+        }
     }
 
     private static async Task ReceiveAsync(ReplicaApplier applier, Guid logId, ILogger logger, Stream connection, PipeReader frames,
@@ -86,11 +92,13 @@ public static partial class ReplicationStreamReceiver
                     {
                         if (next.Last <= applied)
                             continue;
-                        var (index, gap) = await applier.ApplyAsync(logId, next.Entries, cancellationToken, mayBeOvertaken: false, parent: next.Trace);
+                        var (index, gap) = await applier.AppendAsync(logId, next.Entries, cancellationToken, mayBeOvertaken: false, parent: next.Trace);
                         applied = index;
                         advanced = true;
                         if (gap)
                         {
+                            // The leader counts a gap acknowledgement as applied up to its index: durable first.
+                            await applier.WaitDurableAsync(applied, cancellationToken);
                             LogGap(logger, applied);
                             Add(acks, StreamAck.Gap(applied));
                             await FlushAcksAsync(connection, acks, cancellationToken);
@@ -105,7 +113,10 @@ public static partial class ReplicationStreamReceiver
             }
 
             if (advanced)
+            {
+                await applier.WaitDurableAsync(applied, cancellationToken);
                 Add(acks, StreamAck.Applied(applied));
+            }
             if (acks.WrittenCount > 0)
                 await FlushAcksAsync(connection, acks, cancellationToken);
             if (read.IsCompleted)
@@ -177,6 +188,9 @@ public static partial class ReplicationStreamReceiver
 
         public long Last => Entries[^1].Index;
     }
+
+    [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Closing the replication stream: {Reason}")]
+    private static partial void LogRefusedFrame(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A replication frame did not follow this replica's log (applied up to {Index}); asking the leader to resume from there")]
     private static partial void LogGap(ILogger logger, long index);

@@ -26,7 +26,6 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     private static readonly TimeSpan LaggingAfter = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(2);
-    private const int MaxFrameBytes = 4 * 1024 * 1024;
 
     private readonly int _slot;
     private readonly FollowerEndpoint _endpoint;
@@ -80,6 +79,8 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         _spans = new ReplicationSpans(() => Name);
         _sessions = Retrying().Build();
         _snapshots = Retrying().AddTimeout(SnapshotAttemptTimeout).Build();
+        // The log wakes the sender whenever entries become durable; a wake-up while it is busy is kept for its next wait.
+        log.OnDurable(_wake.Set);
     }
 
     /// <summary>
@@ -108,9 +109,6 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
     public string Name => _reportedName ?? _endpoint.Name;
 
     public void Start() => _loop = Task.Run(() => RunAsync(_stopping.Token));
-
-    /// <summary>New durable entries are in the log.</summary>
-    public void Notify() => _wake.Set();
 
     public FollowerStatus Status(long lastIndex)
     {
@@ -219,184 +217,6 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         {
             throw new TimeoutException($"{Name} did not {what} within {AckTimeout.TotalSeconds:0} s.");
         }
-    }
-
-    /// <summary>
-    /// Cuts durable entries into frames, each due after its own lag, and writes every due frame in order, several
-    /// per write when they are due together. At most <see cref="_maxUnacknowledged"/> entries are unacknowledged.
-    /// </summary>
-    private async Task SendAsync(ReplicationSession session, long next, FramesInFlight unacknowledged, CancellationToken ending)
-    {
-        var entries = new LogEntry[_batchSize];
-        // Frames waiting out their lag, the earliest due first (in index order when due together, as with lag off).
-        var lagging = new PriorityQueue<SentFrame, (long Due, long LastIndex)>();
-        var output = new ArrayBufferWriter<byte>(64 * 1024);
-        Task? headDue = null;
-        var headDueAt = long.MaxValue;
-        Task? woken = null;
-        while (true)
-        {
-            ending.ThrowIfCancellationRequested();
-            // With lag on, entries are cut as soon as they are durable, so each frame's lag runs from then (frames
-            // waiting out their lag are not on the wire yet). With lag off, cutting waits while REPLICATION_PIPELINE
-            // frames are unacknowledged: entries arriving meanwhile go out together, one frame and one write.
-            while (next <= _log.DurableIndex && HasRoom(next, unacknowledged))
-            {
-                var frame = Cut(next, entries);
-                next = frame.LastIndex + 1;
-                lagging.Enqueue(frame, (frame.Due, frame.LastIndex));
-                unacknowledged.Add(frame);
-            }
-
-            // Dekker-style with ReceiveAcksAsync: announce the wait, then look again, so no acknowledgement slips between.
-            if (next <= _log.DurableIndex)
-            {
-                Interlocked.Exchange(ref _waitingForRoom, 1);
-                if (HasRoom(next, unacknowledged))
-                    continue;
-            }
-
-            var now = _time.GetTimestamp();
-            if (lagging.TryPeek(out var head, out _) && head.Due <= now)
-            {
-                output.ResetWrittenCount();
-                while (lagging.TryPeek(out head, out _) && head.Due <= now)
-                    output.Write(lagging.Dequeue().Bytes.Span);
-                headDue = null;
-                await session.WriteAsync(output.WrittenMemory, ending);
-                continue;
-            }
-
-            // One wait for the signal at a time: a wake-up that lands while the head's lag runs must not be lost.
-            woken ??= _wake.WaitAsync(ending);
-            if (lagging.Count > 0)
-            {
-                // A frame cut since may be due before the one the timer was set for: frames overtake each other.
-                if (headDue is { IsCompleted: true } || head!.Due < headDueAt)
-                    headDue = null;
-                if (headDue is null)
-                {
-                    headDueAt = head!.Due;
-                    headDue = _lag.DelayAsync(_time.GetElapsedTime(now, head.Due), _slot, ending);
-                }
-
-                if (await Task.WhenAny(headDue, woken) != woken)
-                    continue;
-            }
-
-            await woken;
-            woken = null;
-        }
-    }
-
-    private bool HasRoom(long next, FramesInFlight unacknowledged) =>
-        (_lag.Enabled || unacknowledged.Count < _pipelineDepth) && next - 1 - _quorum.AckedBy(_slot) < _maxUnacknowledged;
-
-    /// <summary>One frame of consecutive entries from <paramref name="next"/>, with its lag drawn and its spans opened.</summary>
-    private SentFrame Cut(long next, LogEntry[] entries)
-    {
-        var read = _log.Read(next, entries);
-        var count = 0;
-        var size = 0;
-        while (count < read && (count == 0 || size + LogRecordCodec.SizeOf(entries[count]) <= MaxFrameBytes))
-            size += LogRecordCodec.SizeOf(entries[count++]);
-
-        // The header carries the frame's span, so the follower's kv.apply joins the traces of the writes it holds.
-        var message = NodeActivities.Source.HasListeners() ? _spans.Start(entries.AsSpan(0, count)) : null;
-        var bytes = new ArrayBufferWriter<byte>(size + 32);
-        var start = ReplicationStreamFormat.BeginFrame(bytes, message?.Context ?? default);
-        foreach (var entry in entries.AsSpan(0, count))
-            LogRecordCodec.Write(bytes, entry);
-        ReplicationStreamFormat.EndFrame(bytes, start);
-
-        var lag = _lag.Draw();
-        var created = _time.GetTimestamp();
-        var due = created + (long)(lag.TotalSeconds * _time.TimestampFrequency);
-        message?.SetTag(NodeActivities.LagTag, Math.Round(lag.TotalMilliseconds, 3));
-        return new SentFrame(bytes.WrittenMemory, next + count - 1, count, created, due, lag, message);
-    }
-
-    private async Task ReceiveAcksAsync(ReplicationSession session, FramesInFlight unacknowledged, CancellationToken ending)
-    {
-        var acks = new List<StreamAck>();
-        var arrived = new List<SentFrame>();
-        while (true)
-        {
-            acks.Clear();
-            if (!await session.ReadAcksAsync(acks, ending))
-                throw new IOException($"{Name} closed the replication stream.");
-            var now = _time.GetTimestamp();
-            foreach (var ack in acks)
-            {
-                if (ack.Kind == AckKind.Held)
-                {
-                    arrived.Clear();
-                    unacknowledged.FindWithin(ack.First, ack.Last, arrived);
-                    _quorum.Hold(_slot, ack.First, ack.Last);
-                    _spans.Held(ack.First, ack.Last, Arrived(arrived, now));
-                    continue;
-                }
-
-                arrived.Clear();
-                unacknowledged.RemoveUpTo(ack.Last, arrived);
-                OnAcknowledged(ack.Last, replicaLostState: ack.Kind == AckKind.Gap, Arrived(arrived, now));
-                if (ack.Kind == AckKind.Gap)
-                {
-                    LogCatchingUp(_logger, Name, ack.Last);
-                    return;
-                }
-            }
-
-            // Room under the unacknowledged bound, if the sender was waiting for it.
-            if (Interlocked.CompareExchange(ref _waitingForRoom, 0, 1) == 1)
-                _wake.Set();
-        }
-    }
-
-    /// <summary>
-    /// The follower has <paramref name="frames"/> (held or applied): each one's latency is measured once. Returns the
-    /// newest one's lag, for the spans of the writes they carried.
-    /// </summary>
-    private TimeSpan Arrived(List<SentFrame> frames, long now)
-    {
-        foreach (var frame in frames)
-        {
-            if (frame.Arrived)
-                continue;
-            frame.Arrived = true;
-            var latency = _time.GetElapsedTime(frame.Created, now);
-            _metrics.Acknowledged(Name, latency, frame.Count, frame.Bytes.Length);
-            Interlocked.Exchange(ref _lastAckLatencyTicks, latency.Ticks);
-            frame.Span?.Stop();
-        }
-
-        return frames.Count > 0 ? frames[^1].Lag : TimeSpan.Zero;
-    }
-
-    /// <summary>Ends the session when the oldest unacknowledged frame has waited longer than its lag plus <see cref="AckTimeout"/>.</summary>
-    private async Task WatchAsync(FramesInFlight unacknowledged, CancellationToken ending)
-    {
-        while (true)
-        {
-            await Task.Delay(AckTimeout / 8, _time, ending);
-            if (unacknowledged.Oldest() is { } oldest && _time.GetElapsedTime(oldest.Created) > oldest.Lag + AckTimeout)
-                throw new TimeoutException($"{Name} acknowledged nothing for {AckTimeout.TotalSeconds:0} s with entries {oldest.FirstIndex}.. outstanding.");
-        }
-    }
-
-    private async Task InstallSnapshotAsync(CancellationToken cancellationToken)
-    {
-        // The snapshot may include entries applied but not yet durable here; it must not leave before they are.
-        var snapshot = _state.Snapshot();
-        await _log.WaitDurableAsync(snapshot.AppliedIndex, cancellationToken);
-        LogSendingSnapshot(_logger, Name, snapshot.AppliedIndex, snapshot.Items.Length);
-
-        var ack = await _snapshots.ExecuteAsync(
-            static (state, token) => new ValueTask<ReplicateResponse>(state.self._client.SendSnapshotAsync(state.self._log.LogId, state.snapshot, token)),
-            (self: this, snapshot), cancellationToken);
-        if (!string.IsNullOrEmpty(ack.Node))
-            _reportedName = ack.Node;
-        OnAcknowledged(ack.AppliedIndex, replicaLostState: true);
     }
 
     private void OnAcknowledged(long appliedIndex, bool replicaLostState, TimeSpan lag = default)

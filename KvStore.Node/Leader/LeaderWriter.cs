@@ -10,7 +10,9 @@ namespace KvStore.Node.Leader;
 /// The only way into the log. Invariants: versions are assigned, appended and applied under one lock, so
 /// they are gap-free and every replica sees writes in the same order; a compare-and-set is checked
 /// against the state that the new entry follows. A write is acknowledged only once it is durable here
-/// and its quorum of followers has it (see QuorumTracker). The waits happen outside the lock, so concurrent
+/// and its quorum of followers has it (see QuorumTracker). Replication is driven by the log itself (each follower's
+/// stream wakes when the durable index advances), so a write whose client goes away mid-wait still ships. The
+/// waits happen outside the lock, so concurrent
 /// writes share one fsync (group commit) and replication round trips. Reads on the leader may see a write before it is
 /// acknowledged, as with Redis: an unacknowledged write is not promised to anyone.
 /// </summary>
@@ -83,7 +85,6 @@ public sealed class LeaderWriter(
 
         // Followers are sent only durable entries, so a leader crash can never leave them ahead of its log.
         await log.WaitDurableAsync(entry.Index, cancellationToken);
-        replication.Notify();
 
         if (command.Quorum > 0 && !await quorum.WaitAsync(entry.Index, command.Quorum, _timeout, cancellationToken))
             return new WriteOutcome.QuorumTimeout(entry.Index, command.Quorum, quorum.CountAcked(entry.Index));

@@ -43,13 +43,6 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
 
     public double MaxDelay { get; }
 
-    /// <summary>Wakes every follower's stream after an append.</summary>
-    public void Notify()
-    {
-        foreach (var replicator in _replicators)
-            replicator.Notify();
-    }
-
     /// <summary>The names of the followers that have applied or hold <paramref name="index"/>.</summary>
     public string[] FollowersHaving(long index) =>
         _replicators.Where((_, slot) => _quorum.Has(slot, index)).Select(r => r.Name).ToArray();

@@ -15,6 +15,9 @@ public static class LogRecordCodec
 {
     public const string ContentType = "application/vnd.kvstore.log";
     public const int HeaderSize = 8;
+
+    /// <summary>The payload's bytes besides key and value: index, op and the two lengths.</summary>
+    public const int PayloadOverhead = 8 + 1 + 4 + 4;
     private const byte OpPut = 1;
     private const byte OpDelete = 2;
 
@@ -22,7 +25,7 @@ public static class LogRecordCodec
     public static int SizeOf(in LogEntry entry) =>
         HeaderSize + PayloadLength(Encoding.UTF8.GetByteCount(entry.Key), entry.Value?.Length ?? 0);
 
-    private static int PayloadLength(int keyLength, int valueLength) => 8 + 1 + 4 + keyLength + 4 + valueLength;
+    private static int PayloadLength(int keyLength, int valueLength) => PayloadOverhead + keyLength + valueLength;
 
     public static void Write(IBufferWriter<byte> output, in LogEntry entry)
     {

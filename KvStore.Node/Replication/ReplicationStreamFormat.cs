@@ -30,10 +30,23 @@ public static class ReplicationStreamFormat
     public const string NodeHeader = "X-KvStore-Node";
 
     public const int AckSize = 17;
-    public const int MaxFrameBytes = 1 << 30;
+
+    /// <summary>
+    /// The largest frame (its length field: flags, trace context and records) either side handles. The leader cuts
+    /// frames no larger; a follower refuses a larger one and ends the stream. Every write fits one frame, because
+    /// MAX_VALUE_BYTES may not exceed <see cref="MaxValueBytes"/>.
+    /// </summary>
+    public const int MaxFrameBytes = 4 * 1024 * 1024;
+
     private const int LengthSize = 4;
     private const byte Traced = 1;
     private const int TraceSize = 16 + 8 + 1;
+
+    /// <summary>The most bytes of records one frame carries (its header takes the rest of <see cref="MaxFrameBytes"/>).</summary>
+    public const int MaxRecordBytes = MaxFrameBytes - 1 - TraceSize;
+
+    /// <summary>The largest value whose record, with the longest key allowed, still fits one frame.</summary>
+    public const int MaxValueBytes = MaxRecordBytes - LogRecordCodec.HeaderSize - LogRecordCodec.PayloadOverhead - Api.NodeContext.MaxKeyBytes;
 
     /// <summary>Starts a frame in <paramref name="output"/>; write its records, then call <see cref="EndFrame"/>.</summary>
     public static int BeginFrame(ArrayBufferWriter<byte> output, ActivityContext trace)
@@ -64,7 +77,7 @@ public static class ReplicationStreamFormat
 
     /// <summary>
     /// Takes one whole frame off the front of <paramref name="buffer"/>; false when it holds no whole frame yet.
-    /// Throws <see cref="InvalidDataException"/> for a length no frame can have.
+    /// Throws <see cref="InvalidDataException"/> for a length no frame can have, or one above <see cref="MaxFrameBytes"/>.
     /// </summary>
     public static bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> frame)
     {
@@ -74,8 +87,10 @@ public static class ReplicationStreamFormat
         Span<byte> prefix = stackalloc byte[LengthSize];
         buffer.Slice(0, LengthSize).CopyTo(prefix);
         var length = BinaryPrimitives.ReadUInt32LittleEndian(prefix);
-        if (length < 1 || length > MaxFrameBytes)
-            throw new InvalidDataException($"A replication frame of {length} bytes is malformed.");
+        if (length < 1)
+            throw new InvalidDataException("A replication frame with no flags or records is malformed.");
+        if (length > MaxFrameBytes)
+            throw new InvalidDataException($"A replication frame of {length} bytes is larger than the limit of {MaxFrameBytes} bytes; the leader never sends one.");
         if (buffer.Length < LengthSize + length)
             return false;
         frame = buffer.Slice(LengthSize, length);

@@ -29,6 +29,13 @@ public interface IReplicationLog
     /// <summary>Completes once <paramref name="index"/> is durable.</summary>
     ValueTask WaitDurableAsync(long index, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Calls <paramref name="listener"/> after every advance of <see cref="DurableIndex"/>, on the thread that advanced
+    /// it and once the new entries are readable; it must return at once. This is how the leader's replication learns
+    /// of new entries: the log drives it, so no writer (whose own wait for durability may be cancelled) has to.
+    /// </summary>
+    void OnDurable(Action listener);
+
     /// <summary>Copies durable entries from <paramref name="fromIndex"/> (at least <see cref="FirstIndex"/>) into <paramref name="destination"/>; returns how many.</summary>
     int Read(long fromIndex, Span<LogEntry> destination);
 

@@ -12,6 +12,7 @@ public sealed class InMemoryReplicationLog : IReplicationLog
     private const int ChunkSize = 1 << ChunkBits;
 
     private readonly long _retain;
+    private readonly DurableListeners _durable = new();
 
     // Readers may hold an old directory array: chunks are never moved, only the directory grows,
     // and a chunk is released only once it is wholly below FirstIndex.
@@ -62,9 +63,12 @@ public sealed class InMemoryReplicationLog : IReplicationLog
         Volatile.Write(ref _lastIndex, entry.Index);
         if (_retain > 0 && (entry.Index & (ChunkSize - 1)) == 0)
             ReleaseChunksBelow(FirstIndex);
+        _durable.Notify();
     }
 
     public ValueTask WaitDurableAsync(long index, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    public void OnDurable(Action listener) => _durable.Add(listener);
 
     public int Read(long fromIndex, Span<LogEntry> destination)
     {
@@ -92,6 +96,7 @@ public sealed class InMemoryReplicationLog : IReplicationLog
         _logId = logId;
         Volatile.Write(ref _firstIndex, snapshot.AppliedIndex + 1);
         Volatile.Write(ref _lastIndex, snapshot.AppliedIndex);
+        _durable.Notify();
         return ValueTask.CompletedTask;
     }
 

@@ -15,6 +15,9 @@ public sealed class KeyValueState
     private readonly IndexWaiters _applied = new();
     private long _appliedIndex;
 
+    // The journals of the snapshots being taken (usually none); replaced, never mutated, under the apply lock.
+    private ChangeJournal[] _journals = [];
+
     public long AppliedIndex => Volatile.Read(ref _appliedIndex);
 
     public int Count => _items.Count;
@@ -67,6 +70,8 @@ public sealed class KeyValueState
     {
         lock (_applyGate)
         {
+            foreach (var journal in _journals)
+                journal.Restored = true;
             _items.Clear();
             foreach (var (key, value) in snapshot.Items)
                 _items[key] = value;
@@ -80,15 +85,77 @@ public sealed class KeyValueState
     public Task<bool> WaitForAppliedAsync(long index, TimeSpan timeout, CancellationToken cancellationToken) =>
         _applied.WaitAsync(index, timeout, cancellationToken);
 
-    /// <summary>A consistent copy: the items exactly as of <see cref="StateSnapshot.AppliedIndex"/>.</summary>
+    /// <summary>
+    /// A consistent copy, sorted by key: the items exactly as of <see cref="StateSnapshot.AppliedIndex"/>. Writes are not
+    /// held up while it is taken: the dictionary is read without the apply lock while every entry applied meanwhile is
+    /// also recorded in a change journal; the journal's last change per key then overrides whatever the read saw of that
+    /// key, so the result is the state at the index where the journal ends. The apply lock is held only to start and
+    /// end the journal. Sorting works on the private copy.
+    /// </summary>
     public StateSnapshot Snapshot()
     {
+        var journal = new ChangeJournal();
+        lock (_applyGate)
+            _journals = [.. _journals, journal];
+
+        // Keys no write touches meanwhile are seen exactly once with their value; any other key is in the journal.
+        var seen = new List<KeyValuePair<string, VersionedValue>>();
+        long appliedIndex;
+        try
+        {
+            foreach (var item in _items)
+                seen.Add(item);
+        }
+        finally
+        {
+            lock (_applyGate)
+            {
+                appliedIndex = _appliedIndex;
+                _journals = Array.FindAll(_journals, j => j != journal);
+            }
+        }
+
+        if (journal.Restored)
+            return LockedSnapshot();
+
+        var items = seen;
+        if (journal.Changes.Count > 0)
+        {
+            var last = new Dictionary<string, VersionedValue?>(StringComparer.Ordinal);
+            foreach (var (key, value) in journal.Changes)
+                last[key] = value;
+            items = new List<KeyValuePair<string, VersionedValue>>(seen.Count + last.Count);
+            foreach (var item in seen)
+            {
+                if (!last.ContainsKey(item.Key))
+                    items.Add(item);
+            }
+
+            foreach (var (key, value) in last)
+            {
+                if (value is { } present)
+                    items.Add(KeyValuePair.Create(key, present));
+            }
+        }
+
+        var sorted = items.ToArray();
+        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return new StateSnapshot(appliedIndex, sorted);
+    }
+
+    /// <summary>The state replaced wholesale (<see cref="Restore"/>) while a journal ran: copy it under the apply lock instead.</summary>
+    private StateSnapshot LockedSnapshot()
+    {
+        KeyValuePair<string, VersionedValue>[] items;
+        long appliedIndex;
         lock (_applyGate)
         {
-            var items = _items.ToArray();
-            Array.Sort(items, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
-            return new StateSnapshot(_appliedIndex, items);
+            items = _items.ToArray();
+            appliedIndex = _appliedIndex;
         }
+
+        Array.Sort(items, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return new StateSnapshot(appliedIndex, items);
     }
 
     private void ApplyNext(in LogEntry entry)
@@ -96,12 +163,24 @@ public sealed class KeyValueState
         if (entry.Index != _appliedIndex + 1)
             throw new InvalidOperationException($"Apply out of order: applied {_appliedIndex}, got {entry.Index}.");
 
-        if (entry.Value is null)
-            _items.TryRemove(entry.Key, out _);
+        VersionedValue? value = entry.Value is null ? null : new VersionedValue(entry.Value, entry.Index);
+        if (value is { } present)
+            _items[entry.Key] = present;
         else
-            _items[entry.Key] = new VersionedValue(entry.Value, entry.Index);
+            _items.TryRemove(entry.Key, out _);
 
+        foreach (var journal in _journals)
+            journal.Changes.Add(KeyValuePair.Create(entry.Key, value));
         Volatile.Write(ref _appliedIndex, entry.Index);
+    }
+
+    /// <summary>Every change applied while a snapshot reads the dictionary; a null value is a delete. Guarded by the apply lock.</summary>
+    private sealed class ChangeJournal
+    {
+        public List<KeyValuePair<string, VersionedValue?>> Changes { get; } = [];
+
+        /// <summary>The whole state was replaced meanwhile: the journal cannot repair what the read saw.</summary>
+        public bool Restored { get; set; }
     }
 }
 

@@ -53,6 +53,10 @@ public sealed class NodeMetrics
     public void Read(string node, bool found) =>
         _reads.Add(1, new TagList { { "kv.node", node }, { "kv.outcome", found ? "hit" : "miss" } });
 
+    /// <summary>Reports how often the write-ahead log has been forced to disk (with DATA_DIR).</summary>
+    public void ObserveFsyncs(Func<long> fsyncs) =>
+        Meter.CreateObservableCounter("kvstore.wal.fsyncs", fsyncs, "{fsync}", "Times this node's write-ahead log was forced to disk.");
+
     /// <summary>Reports each follower's lag in entries whenever metrics are collected.</summary>
     public void ObserveLag(Func<IEnumerable<(string Follower, long Lag)>> lags) =>
         Meter.CreateObservableGauge("kvstore.replication.lag", () => lags().Select(l =>

@@ -23,7 +23,8 @@ public sealed class InProcessNode : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<InProcessNode> StartAsync(int port, IDictionary<string, string?> settings)
+    /// <param name="replace">Registers test doubles after the node's own services (the last registration wins).</param>
+    public static async Task<InProcessNode> StartAsync(int port, IDictionary<string, string?> settings, Action<IServiceCollection>? replace = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -37,6 +38,7 @@ public sealed class InProcessNode : IAsyncDisposable
 
         builder.AddServiceDefaults();
         builder.AddKvNode();
+        replace?.Invoke(builder.Services);
         var app = builder.Build();
         if (app.StartupError() is { } error)
             throw new InvalidOperationException(error);

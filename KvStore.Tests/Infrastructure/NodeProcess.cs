@@ -7,13 +7,14 @@ public static class NodeProcess
 {
     public static string NodeDll => Path.Combine(AppContext.BaseDirectory, "KvStore.Node.dll");
 
-    public static ProcessStartInfo StartInfo(IDictionary<string, string?> environment)
+    /// <param name="workingDirectory">Where the process starts; the node's own folder unless a test says otherwise.</param>
+    public static ProcessStartInfo StartInfo(IDictionary<string, string?> environment, string? workingDirectory = null)
     {
         var info = new ProcessStartInfo("dotnet", [NodeDll])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory ?? AppContext.BaseDirectory,
         };
 
         // Start from a clean slate: the test runner's own settings must not leak into the node.

@@ -7,11 +7,13 @@ namespace KvStore.Tests.Infrastructure;
 public sealed class ProcessNode : IAsyncDisposable
 {
     private readonly Dictionary<string, string?> _environment;
+    private readonly string? _workingDirectory;
     private readonly ConcurrentQueue<string> _output = new();
     private Process? _process;
 
-    public ProcessNode(string name, int port, Dictionary<string, string?> environment)
+    public ProcessNode(string name, int port, Dictionary<string, string?> environment, string? workingDirectory = null)
     {
+        _workingDirectory = workingDirectory;
         Name = name;
         Port = port;
         Url = $"http://127.0.0.1:{port}";
@@ -36,7 +38,7 @@ public sealed class ProcessNode : IAsyncDisposable
 
     public void Start()
     {
-        var process = new Process { StartInfo = NodeProcess.StartInfo(_environment), EnableRaisingEvents = true };
+        var process = new Process { StartInfo = NodeProcess.StartInfo(_environment, _workingDirectory), EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
         process.Start();
@@ -53,6 +55,19 @@ public sealed class ProcessNode : IAsyncDisposable
         if (!process.HasExited)
             process.Kill();
         await process.WaitForExitAsync();
+        process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>SIGTERM, as an operator stops it: the node shuts down gracefully and everything it logged is read.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process is not { } process)
+            return;
+        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            await kill.WaitForExitAsync();
+        using var deadline = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(deadline.Token);
         process.Dispose();
         _process = null;
     }

@@ -12,6 +12,7 @@ public sealed class StartupValidationTests
         { "no token", "ROLE=follower", "REPLICATION_TOKEN" },
         { "quorum above followers", "ROLE=leader;REPLICATION_TOKEN=t;FOLLOWERS=http://127.0.0.1:1,http://127.0.0.1:2;WRITE_QUORUM=3", "WRITE_QUORUM" },
         { "min above max", "ROLE=follower;REPLICATION_TOKEN=t;MIN_DELAY=0.5;MAX_DELAY=0.1", "MIN_DELAY" },
+        { "values too large for a replication frame", "ROLE=follower;REPLICATION_TOKEN=t;MAX_VALUE_BYTES=5242880", "MAX_VALUE_BYTES" },
         { "unresolvable follower", "ROLE=leader;REPLICATION_TOKEN=t;FOLLOWERS=follower9;WRITE_QUORUM=1", "follower9" },
     };
 

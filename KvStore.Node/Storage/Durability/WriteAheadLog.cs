@@ -34,11 +34,13 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
     private long _unsyncedSince = -1;
 
     private readonly IndexWaiters _durable = new();
+    private readonly DurableListeners _listeners = new();
     private readonly AsyncSignal _flushSignal = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _flusher;
     private long _durableIndex;
     private long _snapshotIndex;
+    private long _fsyncs;
     private Guid _logId;
 
     private WriteAheadLog(DataDirectory data, Guid logId, long snapshotIndex, string? appendTo, InMemoryReplicationLog cache,
@@ -69,6 +71,9 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
     public long DurableIndex => Volatile.Read(ref _durableIndex);
 
     public bool SurvivesRestart => true;
+
+    /// <summary>How many times the log has been forced to disk since it was opened.</summary>
+    public long Fsyncs => Interlocked.Read(ref _fsyncs);
 
     /// <summary>The index of the newest snapshot on disk (0 when none).</summary>
     public long SnapshotIndex => Volatile.Read(ref _snapshotIndex);
@@ -122,6 +127,8 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
     public ValueTask WaitDurableAsync(long index, CancellationToken cancellationToken) =>
         index <= DurableIndex ? ValueTask.CompletedTask : new ValueTask(_durable.WaitAsync(index, Timeout.InfiniteTimeSpan, cancellationToken));
 
+    public void OnDurable(Action listener) => _listeners.Add(listener);
+
     public int Read(long fromIndex, Span<LogEntry> destination)
     {
         var available = DurableIndex - fromIndex + 1;
@@ -159,6 +166,7 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
             Volatile.Write(ref _snapshotIndex, snapshot.AppliedIndex);
             Volatile.Write(ref _durableIndex, snapshot.AppliedIndex);
             _durable.Set(snapshot.AppliedIndex);
+            _listeners.Notify();
             OpenSegmentForAppend(appendTo: null);
         }
         finally
@@ -267,6 +275,7 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
             if (due && _unsyncedSince >= 0)
             {
                 RandomAccess.FlushToDisk(_segment!);
+                Interlocked.Increment(ref _fsyncs);
                 _unsyncedSince = -1;
             }
         }
@@ -288,6 +297,7 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
         _spare = batch;
         Volatile.Write(ref _durableIndex, last);
         _durable.Set(last);
+        _listeners.Notify();
     }
 
     private void Requeue(ArrayBufferWriter<byte> batch, long first, long last)
@@ -321,7 +331,10 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
     private void RotateTo(long firstIndex)
     {
         if (_segment is not null && _fsync.Mode != FsyncMode.Never)
+        {
             RandomAccess.FlushToDisk(_segment);
+            Interlocked.Increment(ref _fsyncs);
+        }
         _unsyncedSince = -1;
         CloseSegment();
         StartSegment(firstIndex);
