@@ -38,7 +38,7 @@ public sealed class InProcessNode : IAsyncDisposable
         builder.AddServiceDefaults();
         builder.AddKvNode();
         var app = builder.Build();
-        if (app.StartupError() is { } error)
+        if (await app.StartupErrorAsync() is { } error)
             throw new InvalidOperationException(error);
 
         app.UseExceptionHandler();
