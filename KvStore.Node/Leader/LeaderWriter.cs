@@ -76,7 +76,9 @@ public sealed class LeaderWriter(
                 return new WriteOutcome.NotFound();
 
             created = !exists;
-            entry = new LogEntry(log.LastIndex + 1, command.Key, command.Value) { Trace = activity?.Context ?? default };
+            // Only a recorded write is followed down the replication path: one whose caller sent it unsampled (the
+            // load runner traces one write in N) gets no replication spans, and its frames carry no trace to the followers.
+            entry = new LogEntry(log.LastIndex + 1, command.Key, command.Value) { Trace = activity is { Recorded: true } ? activity.Context : default };
             log.Append(entry);
             state.Apply(entry);
         }
