@@ -23,7 +23,8 @@ public sealed class InProcessNode : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<InProcessNode> StartAsync(int port, IDictionary<string, string?> settings)
+    /// <param name="configure">Runs after the node's own composition, before it is built: a test's extra services.</param>
+    public static async Task<InProcessNode> StartAsync(int port, IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -37,6 +38,7 @@ public sealed class InProcessNode : IAsyncDisposable
 
         builder.AddServiceDefaults();
         builder.AddKvNode();
+        configure?.Invoke(builder);
         var app = builder.Build();
         if (await app.StartupErrorAsync() is { } error)
             throw new InvalidOperationException(error);
