@@ -19,8 +19,8 @@ public sealed record ClusterSettings
 
     public IDictionary<string, string?> Extra { get; init; } = new Dictionary<string, string?>();
 
-    /// <summary>Each node's ADVERTISED_URL by its NODE_NAME ("leader", "follower1", ...); none when null or it returns null.</summary>
-    public Func<string, string?>? AdvertisedUrl { get; init; }
+    /// <summary>Each node's ADVERTISED_URL by its NODE_NAME ("leader", "follower1", ...) and port; none when null or it returns null.</summary>
+    public Func<string, int, string?>? AdvertisedUrl { get; init; }
 
     /// <summary>Extra composition for every node (see <see cref="InProcessNode.StartAsync"/>).</summary>
     public Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? ConfigureNode { get; init; }
@@ -94,7 +94,7 @@ public sealed class TestCluster : IAsyncDisposable
             ["NODE_NAME"] = name,
             ["LEADER"] = LeaderUrl,
             ["REPLICATION_TOKEN"] = _settings.Token,
-            ["ADVERTISED_URL"] = _settings.AdvertisedUrl?.Invoke(name),
+            ["ADVERTISED_URL"] = _settings.AdvertisedUrl?.Invoke(name, _followerPorts[slot]),
         }, _settings.ConfigureNode);
     }
 
@@ -176,7 +176,7 @@ public sealed class TestCluster : IAsyncDisposable
         ["MAX_DELAY"] = _settings.MaxDelay.ToString(CultureInfo.InvariantCulture),
         ["REPLICATION_TIMEOUT"] = _settings.ReplicationTimeout.ToString(CultureInfo.InvariantCulture),
         ["REPLICATION_TOKEN"] = _settings.Token,
-        ["ADVERTISED_URL"] = _settings.AdvertisedUrl?.Invoke("leader"),
+        ["ADVERTISED_URL"] = _settings.AdvertisedUrl?.Invoke("leader", LeaderPort),
     };
 
     private static string Url(int port) => $"http://127.0.0.1:{port}";
