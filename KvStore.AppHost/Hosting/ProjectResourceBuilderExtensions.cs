@@ -76,7 +76,7 @@ public static class ProjectResourceBuilderExtensions
         this IResourceBuilder<ProjectResource> builder, string image, string dockerfile, string buildContext) =>
         builder.Update(r => r with { Container = new ContainerImage(image, dockerfile, buildContext) });
 
-    // Aspire 13's form, which ServiceEndpointResolver falls back to: FOLLOWER1_HTTP.
+    // Aspire 13's form, FOLLOWER1_HTTP, for consumers that read it; KvStore's own processes resolve services__NAME__http__0.
     private static string ServiceVariableName(string resource, string endpoint) =>
         $"{resource.ToUpperInvariant().Replace('-', '_')}_{endpoint.ToUpperInvariant()}";
 }

@@ -31,7 +31,7 @@ public static class TelemetryExtensions
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         // Without an endpoint nothing would leave the process, and listening alone costs: every request and write would
-        // still build its spans (a quarter of a node's write throughput). So no providers at all, not even idle ones.
+        // still build its spans, a large share of a node's write throughput. So no providers at all, not even idle ones.
         if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             return builder;
 
