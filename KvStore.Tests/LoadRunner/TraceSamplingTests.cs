@@ -41,6 +41,7 @@ public sealed class TraceSamplingTests
         Assert.Equal(traced, RecordedSpans.ServerSpans(spans, leaderPort).Count(s => s.DisplayName == "POST /write"));
         Assert.Equal(traced, spans.Count(s => s.OperationName == NodeActivities.Write));
         Assert.Equal(traced, LoadRunnerWrites(spans).Count());
+        Assert.Equal(traced * Followers, spans.Count(s => s.OperationName == NodeActivities.Apply));
     }
 
     private static IEnumerable<Activity> LoadRunnerWrites(IEnumerable<Activity> spans) =>

@@ -43,6 +43,8 @@ public sealed class SampledTracingTests
 
         Assert.Equal(recorded, TracedCluster.WriteSpan(spans, key) is not null);
         Assert.Equal(recorded ? 2 : 1, RecordedSpans.ServerSpans(spans, traced.Cluster.LeaderPort).Count(s => s.DisplayName == "POST /write"));
+        // Nor do the followers start traces of their own for it.
+        Assert.Equal((recorded ? 2 : 1) * Followers, spans.Count(s => s.OperationName == NodeActivities.Apply));
     }
 
     [Fact]
