@@ -21,7 +21,7 @@ public static class LoadRunnerApp
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var context = CommandContext.Create(output, configuration);
+        await using var context = CommandContext.Create(output, configuration);
         var root = new RootCommand("KvStore load runner: the latency-against-quorum experiment, replica consistency checks and a throughput benchmark.")
         {
             SweepCommand.Create(context),

@@ -7,8 +7,8 @@ using KvStore.Node.Storage;
 using KvStore.Node.Storage.Durability;
 using KvStore.Node.Telemetry;
 using KvStore.Node.Threading;
-using KvStore.ServiceDefaults.ServiceDiscovery;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.ServiceDiscovery;
 
 namespace KvStore.Node;
 
@@ -48,6 +48,7 @@ public static class KvNodeExtensions
         else
         {
             services.AddSingleton<ReplicaApplier>();
+            services.AddSingleton<LeaderLocation>();
         }
 
         services.AddSingleton(CreateContext);
@@ -86,15 +87,24 @@ public static class KvNodeExtensions
     }
 
     /// <summary>
-    /// What stops this node from starting, as one line: configuration to fix, or a data directory it cannot
-    /// trust. Null when it may start. Checked before the host starts (this also recovers DATA_DIR), so the
-    /// operator sees one line, not a stack trace.
+    /// What stops this node from starting, as one line: configuration to fix, a follower service discovery does
+    /// not know, or a data directory it cannot trust. Null when it may start. Checked before the host starts (this
+    /// also resolves FOLLOWERS and LEADER and recovers DATA_DIR), so the operator sees one line, not a stack trace.
     /// </summary>
-    public static string? StartupError(this WebApplication app)
+    public static async Task<string?> StartupErrorAsync(this WebApplication app, CancellationToken cancellationToken = default)
     {
         try
         {
-            _ = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
+            var options = app.Services.GetRequiredService<IOptions<NodeOptions>>().Value;
+            var resolver = app.Services.GetRequiredService<ServiceEndpointResolver>();
+            if (app.Services.GetService<FollowerDirectory>() is { } followers &&
+                await followers.ResolveAsync(cancellationToken) is { Count: > 0 } unresolved)
+            {
+                return "kvstore: cannot start: " + string.Join("; ", unresolved);
+            }
+
+            if (app.Services.GetService<LeaderLocation>() is { } leader)
+                await leader.ResolveAsync(options.Leader, resolver, cancellationToken);
             _ = app.Services.GetRequiredService<IReplicationLog>();
             return null;
         }
@@ -133,18 +143,11 @@ public static class KvNodeExtensions
     private static NodeContext CreateContext(IServiceProvider sp)
     {
         var o = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
-        string? leaderUrl = null;
-        if (!string.IsNullOrWhiteSpace(o.Leader))
-        {
-            leaderUrl = sp.GetRequiredService<ServiceEndpointResolver>().TryResolve(o.Leader, out var uri)
-                ? uri.ToString().TrimEnd('/')
-                : o.Leader;
-        }
-
         return new NodeContext(
             o.EffectiveName,
             o.ParsedRole,
-            leaderUrl,
+            string.IsNullOrWhiteSpace(o.AdvertisedUrl) ? null : o.AdvertisedUrl.Trim().TrimEnd('/'),
+            sp.GetService<LeaderLocation>(),
             sp.GetRequiredService<KeyValueState>(),
             sp.GetService<LeaderWriter>(),
             sp.GetService<ReplicationCoordinator>(),

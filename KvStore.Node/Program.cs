@@ -9,7 +9,7 @@ builder.AddServiceDefaults();
 builder.AddKvNode();
 
 var app = builder.Build();
-if (app.StartupError() is { } error)
+if (await app.StartupErrorAsync() is { } error)
 {
     Console.Error.WriteLine(error);
     return 2;

@@ -1,27 +1,25 @@
-using KvStore.ServiceDefaults.ServiceDiscovery;
+using KvStore.ServiceDefaults;
 using KvStore.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The cross-cutting defaults every KvStore process shares, named and shaped like .NET Aspire's
-/// ServiceDefaults so the nodes run unchanged under a real Aspire AppHost, ours, Compose or Kubernetes.
+/// The cross-cutting defaults every KvStore process shares, in the shape of .NET Aspire's ServiceDefaults template
+/// (ConfigureOpenTelemetry, AddDefaultHealthChecks, service discovery, MapDefaultEndpoints), so the nodes run unchanged
+/// under an Aspire AppHost, ours, Compose or Kubernetes. Unlike the template, no HttpClient gets a resilience handler
+/// by default: a retried <c>POST /write</c> after a 503 quorum_timeout would commit a second version.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
-    private const string HealthEndpointPath = "/health";
-    private const string AlivenessEndpointPath = "/alive";
-
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
-        builder.Services.AddServiceDiscovery();
+        builder.Services.AddKvServiceDiscovery();
         return builder;
     }
 
@@ -33,15 +31,14 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Maps /health (readiness: every check) and /alive (liveness: checks tagged "live").
-    /// Unlike Aspire's template these are mapped in every environment: the orchestrators here
-    /// (our AppHost, Compose healthchecks) probe them in production too.
+    /// Maps /health (readiness: every check) and /alive (liveness: checks tagged "live"). Unlike Aspire's template
+    /// these are mapped in every environment: the orchestrators here (our AppHost, Compose healthchecks) probe them in
+    /// production too. Neither is traced (<see cref="TelemetryExtensions.IsTraced"/>).
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        app.UseRequestTracing(HealthEndpointPath, AlivenessEndpointPath);
-        app.MapHealthChecks(HealthEndpointPath);
-        app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
+        app.MapHealthChecks(TelemetryExtensions.HealthEndpointPath);
+        app.MapHealthChecks(TelemetryExtensions.AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
         return app;
     }
 }

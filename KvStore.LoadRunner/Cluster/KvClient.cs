@@ -20,17 +20,33 @@ internal sealed class KvClient(HttpClient http, Uri leader)
 
     public TimeSpan Timeout => http.Timeout;
 
+    /// <summary>Which writes are traced (<c>--trace-every</c>); every one unless a command says otherwise.</summary>
+    public WriteSampling Sampling { get; set; } = WriteSampling.All;
+
     /// <summary>
     /// One <c>POST /write</c>. Failures the node or the network report come back as a <see cref="WriteResult"/> with
     /// a code; only cancellation by <paramref name="cancellationToken"/> throws.
     /// </summary>
-    public async Task<WriteResult> WriteAsync(string key, string value, int quorum, CancellationToken cancellationToken)
+    public Task<WriteResult> WriteAsync(string key, string value, int quorum, CancellationToken cancellationToken) =>
+        Sampling.Next() ? TracedWriteAsync(key, value, quorum, cancellationToken) : UntracedWriteAsync(key, value, quorum, cancellationToken);
+
+    private async Task<WriteResult> UntracedWriteAsync(string key, string value, int quorum, CancellationToken cancellationToken)
+    {
+        // Not tracing here, HttpClient sends no trace context at all; the header is cheaper than an Activity it would then follow.
+        if (!LoadRunnerTelemetry.Source.HasListeners())
+            return await SendWriteAsync(key, value, quorum, WriteSampling.UnsampledTraceparent(), cancellationToken);
+
+        using var unsampled = WriteSampling.StartUnsampled();
+        return await SendWriteAsync(key, value, quorum, traceparent: null, cancellationToken);
+    }
+
+    private async Task<WriteResult> TracedWriteAsync(string key, string value, int quorum, CancellationToken cancellationToken)
     {
         using var activity = LoadRunnerTelemetry.Source.StartActivity("kvstore.write", ActivityKind.Client);
         activity?.SetTag("kvstore.key", key);
         activity?.SetTag("kvstore.quorum", quorum);
 
-        var result = await SendWriteAsync(key, value, quorum, cancellationToken);
+        var result = await SendWriteAsync(key, value, quorum, traceparent: null, cancellationToken);
         if (result.Succeeded)
         {
             activity?.SetTag("kvstore.version", result.Version);
@@ -95,7 +111,7 @@ internal sealed class KvClient(HttpClient http, Uri leader)
     public static bool IsTimeout(Exception e, CancellationToken cancellationToken) =>
         e is TaskCanceledException && !cancellationToken.IsCancellationRequested;
 
-    private async Task<WriteResult> SendWriteAsync(string key, string value, int quorum, CancellationToken cancellationToken)
+    private async Task<WriteResult> SendWriteAsync(string key, string value, int quorum, string? traceparent, CancellationToken cancellationToken)
     {
         var uri = quorum >= 0 && quorum < _writeUris.Length ? _writeUris[quorum] : new Uri(leader, $"/write?quorum={quorum}");
         try
@@ -103,9 +119,14 @@ internal sealed class KvClient(HttpClient http, Uri leader)
             // The body is serialized up front and the answer, already buffered by PostAsync, parsed synchronously:
             // JsonContent and ReadFromJsonAsync stream through async state machines, which cost the load runner a
             // visible share of the CPU the nodes it measures need (seven processes share two cores).
-            using var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new WriteRequest(key, value), WireJsonContext.Default.WriteRequest));
-            content.Headers.ContentType = JsonMediaType;
-            using var response = await http.PostAsync(uri, content, cancellationToken);
+            using var request = new HttpRequestMessage(HttpMethod.Post, uri)
+            {
+                Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new WriteRequest(key, value), WireJsonContext.Default.WriteRequest)),
+            };
+            request.Content.Headers.ContentType = JsonMediaType;
+            if (traceparent is not null)
+                request.Headers.TryAddWithoutValidation(WriteSampling.TraceparentHeader, traceparent);
+            using var response = await http.SendAsync(request, cancellationToken);
             if (response.IsSuccessStatusCode)
             {
                 var answer = JsonSerializer.Deserialize(await response.Content.ReadAsStreamAsync(cancellationToken), WireJsonContext.Default.WriteAnswer);

@@ -1,4 +1,5 @@
-using KvStore.ServiceDefaults.ServiceDiscovery;
+using KvStore.ServiceDefaults;
+using Microsoft.Extensions.ServiceDiscovery;
 
 namespace KvStore.LoadRunner.Cluster;
 
@@ -13,24 +14,21 @@ internal static class LeaderAddress
     /// through <c>services:leader:http:0</c> as under the AppHost) or <c>host:port</c>. Without <c>--leader</c>, the
     /// <c>leader</c> service when configuration knows it, else the leader's default local address.
     /// </summary>
-    public static Uri Resolve(string? reference, ServiceEndpointResolver resolver)
+    public static async Task<Uri> ResolveAsync(string? reference, ServiceEndpointResolver resolver, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(resolver);
         if (string.IsNullOrWhiteSpace(reference))
-            return resolver.TryResolve(ServiceName, out var service) ? service : Fallback;
-
-        if (resolver.TryResolve(reference, out var uri))
-            return uri;
+            return await resolver.ResolveAsync(ServiceName, cancellationToken) ?? Fallback;
 
         // "localhost:8000" parses as a URI with scheme "localhost", so host:port is recognised by its digits.
         var colon = reference.LastIndexOf(':');
-        if (colon > 0 && int.TryParse(reference.AsSpan(colon + 1), out _) &&
+        if (!reference.Contains("://", StringComparison.Ordinal) && colon > 0 && int.TryParse(reference.AsSpan(colon + 1), out _) &&
             Uri.TryCreate("http://" + reference.Trim(), UriKind.Absolute, out var hostPort))
         {
             return hostPort;
         }
 
-        throw new UsageException(
+        return await resolver.ResolveAsync(reference, cancellationToken) ?? throw new UsageException(
             $"--leader '{reference}' is neither an http(s) URL, nor host:port, nor a service this process knows " +
             $"(configuration 'services:{reference}:http:0', environment services__{reference}__http__0).");
     }

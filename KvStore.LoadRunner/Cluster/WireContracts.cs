@@ -17,6 +17,7 @@ internal sealed record DataItem(JsonElement Value, long Version);
 /// <summary>A node's whole state as of <see cref="AppliedIndex"/>.</summary>
 internal sealed record DataSnapshot(string Node, string Role, long AppliedIndex, Dictionary<string, DataItem> Data);
 
-internal sealed record FollowerStatus(string Name, string Url, long AckedIndex, long Lag, string State);
+/// <summary>A follower in <c>GET /cluster</c>: <see cref="Url"/> is the leader's way to it, <see cref="AdvertisedUrl"/> (optional) the outside's.</summary>
+internal sealed record FollowerStatus(string Name, string Url, long AckedIndex, long Lag, string State, string? AdvertisedUrl = null);
 
-internal sealed record ClusterAnswer(string Leader, long LastIndex, int WriteQuorum, List<FollowerStatus> Followers);
+internal sealed record ClusterAnswer(string Leader, long LastIndex, int WriteQuorum, List<FollowerStatus> Followers, string? AdvertisedUrl = null);

@@ -13,7 +13,8 @@ internal sealed record BenchOptions(
     double? Rate,
     int Keys,
     DirectoryInfo Out,
-    TimeSpan RequestTimeout);
+    TimeSpan RequestTimeout,
+    int TraceEvery);
 
 /// <summary><c>bench</c>: write throughput and latency percentiles, closed loop or open loop at a target rate.</summary>
 internal static class BenchCommand
@@ -42,14 +43,15 @@ internal static class BenchCommand
         var keys = CliOptions.Count("--keys", 1000, "Distinct keys the writes cycle through.");
         var output = CliOptions.Out("bench.json");
         var requestTimeout = CliOptions.RequestTimeout();
+        var traceEvery = CliOptions.TraceEvery();
 
         var command = new Command("bench", "Measure write throughput and latency (p50/p90/p99/p99.9) for a while.")
         {
-            leader, clients, quorum, duration, warmup, rate, keys, output, requestTimeout,
+            leader, clients, quorum, duration, warmup, rate, keys, output, requestTimeout, traceEvery,
         };
         command.SetAction((parse, cancellationToken) => BenchHandler.RunAsync(context, new BenchOptions(
             parse.GetValue(leader), parse.GetValue(clients), parse.GetValue(quorum), parse.GetValue(duration), parse.GetValue(warmup), parse.GetValue(rate),
-            parse.GetValue(keys), parse.GetRequiredValue(output), parse.GetValue(requestTimeout)), cancellationToken));
+            parse.GetValue(keys), parse.GetRequiredValue(output), parse.GetValue(requestTimeout), parse.GetValue(traceEvery)), cancellationToken));
         return command;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using KvStore.LoadRunner.Diagnostics;
 using KvStore.LoadRunner.Load;
 using KvStore.LoadRunner.Measurement;
 using KvStore.LoadRunner.Reporting;
@@ -13,6 +14,7 @@ internal static class BenchHandler
     {
         using var connection = await ClusterConnection.OpenAsync(context, options.Leader, options.Clients, options.RequestTimeout, cancellationToken);
         connection.EnsureQuorumPossible(options.Quorum, "--quorum");
+        connection.Client.Sampling = new WriteSampling(options.TraceEvery);
         ReportFiles.EnsureWritable(options.Out);
         var plan = new BenchPlan(options.Clients, options.Quorum, options.Duration, options.Rate, new KeySpace("bench", options.Keys));
         context.Console.WriteLine($"bench {connection.Leader}: {connection.Topology.Followers.Count} followers, {plan.Clients} clients, " +

@@ -73,6 +73,11 @@ internal static class CliOptions
         HelpName = "dir",
     };
 
+    public static Option<int> TraceEvery() => Count("--trace-every", Diagnostics.WriteSampling.DefaultEvery,
+        "Trace one write in this many (1: every write, 0: none). The others go out marked not sampled, so nodes that " +
+        "follow their caller's sampling decision (OTEL_TRACES_SAMPLER=parentbased_always_on) record nothing for them: " +
+        "under a dashboard that ingests every span, tracing each write would slow the run several times over.", min: 0);
+
     public static Option<TimeSpan> RequestTimeout() =>
         Duration("--request-timeout", TimeSpan.FromSeconds(10), "Give up on a request after this long; it counts as a 'timeout' error.");
 

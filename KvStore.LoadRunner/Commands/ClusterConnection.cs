@@ -25,7 +25,7 @@ internal sealed class ClusterConnection : IDisposable
         CommandContext context, string? leaderReference, int loadClients, TimeSpan requestTimeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var leader = LeaderAddress.Resolve(leaderReference, context.Resolver);
+        var leader = await LeaderAddress.ResolveAsync(leaderReference, context.Resolver, cancellationToken);
         var http = LoadRunnerHttp.Create(loadClients, requestTimeout);
         try
         {

@@ -1,18 +1,23 @@
-using KvStore.ServiceDefaults.ServiceDiscovery;
+using KvStore.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.ServiceDiscovery;
 using Spectre.Console;
 
 namespace KvStore.LoadRunner.Commands;
 
 /// <summary>Where a command writes (the process's console, or a test's writer) and how it resolves service names.</summary>
-internal sealed class CommandContext
+internal sealed class CommandContext : IAsyncDisposable
 {
+    private readonly ServiceProvider _discovery;
+
     private CommandContext(IAnsiConsole console, bool interactive, IConfiguration configuration)
     {
         Console = console;
         Interactive = interactive;
         Configuration = configuration;
-        Resolver = new ServiceEndpointResolver(configuration);
+        _discovery = ServiceReferences.CreateResolverServices(configuration);
+        Resolver = _discovery.GetRequiredService<ServiceEndpointResolver>();
     }
 
     /// <summary>Standard output through Spectre.Console: tables, and the live progress display when interactive.</summary>
@@ -24,7 +29,10 @@ internal sealed class CommandContext
     /// <summary>The process's environment (or a test's settings): service references and defaults such as MIN_DELAY.</summary>
     public IConfiguration Configuration { get; }
 
+    /// <summary>Service discovery over <see cref="Configuration"/>, as a node under the AppHost resolves its peers.</summary>
     public ServiceEndpointResolver Resolver { get; }
+
+    public ValueTask DisposeAsync() => _discovery.DisposeAsync();
 
     public static CommandContext Create(TextWriter output, IConfiguration configuration)
     {

@@ -14,7 +14,8 @@ internal sealed record SweepOptions(
     double MinDelay,
     double MaxDelay,
     TimeSpan Settle,
-    TimeSpan RequestTimeout);
+    TimeSpan RequestTimeout,
+    int TraceEvery);
 
 /// <summary><c>sweep</c>: the seeds' latency-against-quorum experiment with their consistency analysis.</summary>
 internal static class SweepCommand
@@ -51,10 +52,11 @@ internal static class SweepCommand
         var settle = CliOptions.Settle(TimeSpan.FromSeconds(10),
             "After each burst, how long the followers may take to converge before the quorum is reported inconsistent.");
         var requestTimeout = CliOptions.RequestTimeout();
+        var traceEvery = CliOptions.TraceEvery();
 
         var command = new Command("sweep", "Measure write latency at each quorum, then whether and how soon the followers match the leader.")
         {
-            leader, clients, writes, keys, warmup, quorums, output, minDelay, maxDelay, settle, requestTimeout,
+            leader, clients, writes, keys, warmup, quorums, output, minDelay, maxDelay, settle, requestTimeout, traceEvery,
         };
         command.Validators.Add(result =>
         {
@@ -64,7 +66,7 @@ internal static class SweepCommand
         command.SetAction((parse, cancellationToken) => SweepHandler.RunAsync(context, new SweepOptions(
             parse.GetValue(leader), parse.GetValue(clients), parse.GetValue(writes), parse.GetValue(keys), parse.GetValue(warmup),
             parse.GetRequiredValue(quorums), parse.GetRequiredValue(output), parse.GetValue(minDelay), parse.GetValue(maxDelay),
-            parse.GetValue(settle), parse.GetValue(requestTimeout)), cancellationToken));
+            parse.GetValue(settle), parse.GetValue(requestTimeout), parse.GetValue(traceEvery)), cancellationToken));
         return command;
     }
 }

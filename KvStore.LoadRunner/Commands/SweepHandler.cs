@@ -20,6 +20,7 @@ internal static class SweepHandler
     {
         using var connection = await ClusterConnection.OpenAsync(context, options.Leader, options.Clients, options.RequestTimeout, cancellationToken);
         connection.EnsureQuorumPossible(options.Quorums.Max(), "--quorums");
+        connection.Client.Sampling = new WriteSampling(options.TraceEvery);
         ReportFiles.EnsureWritable(options.Out);
         var followers = connection.Topology.Followers.Count;
         var floor = new LagFloor(options.MinDelay, options.MaxDelay, followers);

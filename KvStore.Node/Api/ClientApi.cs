@@ -72,7 +72,8 @@ public static class ClientApi
         if (node.Writer is not { } writer || node.Replication is not { } replication)
             return Problems.NotLeader(node);
         return TypedResults.Ok(new ClusterResponse(
-            node.Name, node.State.AppliedIndex, writer.DefaultQuorum, replication.MinDelay, replication.MaxDelay, replication.Statuses()));
+            node.Name, node.State.AppliedIndex, writer.DefaultQuorum, replication.MinDelay, replication.MaxDelay, replication.Statuses(),
+            node.AdvertisedUrl));
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetKey(string key, HttpContext http, NodeContext node, CancellationToken cancellationToken)

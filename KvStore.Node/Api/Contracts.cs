@@ -12,5 +12,9 @@ public sealed record DataItem(RawJson Value, long Version);
 /// <summary>A node's whole state as of <see cref="AppliedIndex"/>; keys in ordinal order.</summary>
 public sealed record DataResponse(string Node, string Role, long AppliedIndex, Dictionary<string, DataItem> Data);
 
-/// <summary>The leader's view of replication; <see cref="MinDelay"/>/<see cref="MaxDelay"/> (seconds) are the simulated lag bounds.</summary>
-public sealed record ClusterResponse(string Leader, long LastIndex, int WriteQuorum, double MinDelay, double MaxDelay, IReadOnlyList<FollowerStatus> Followers);
+/// <summary>
+/// The leader's view of replication; <see cref="MinDelay"/>/<see cref="MaxDelay"/> (seconds) are the simulated lag bounds.
+/// <see cref="AdvertisedUrl"/> is the leader's ADVERTISED_URL (null when unset), as each follower's is in its status.
+/// </summary>
+public sealed record ClusterResponse(
+    string Leader, long LastIndex, int WriteQuorum, double MinDelay, double MaxDelay, IReadOnlyList<FollowerStatus> Followers, string? AdvertisedUrl);

@@ -38,9 +38,12 @@ public static class ReplicationApi
 
         if (streaming)
         {
+            // Admitted, so this is the leader: clients this follower turns away are sent where it says it is reached.
+            node.Leader?.Advertised(http.Request.Headers[ReplicationStreamFormat.AdvertisedUrlHeader]);
+
             // The stream never ends on its own: a stopping node ends it, or shutdown would wait out its timeout.
             using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-            await ReplicationStreamReceiver.RunAsync(http, applier!, logId, node.Name,
+            await ReplicationStreamReceiver.RunAsync(http, applier!, logId, node.Name, node.AdvertisedUrl,
                 loggers.CreateLogger(typeof(ReplicationStreamReceiver)), session.Token);
             return TypedResults.Empty;
         }

@@ -38,6 +38,14 @@ public sealed class NodeOptions
     [ConfigurationKeyName("LEADER")]
     public string? Leader { get; set; }
 
+    /// <summary>
+    /// The URL clients outside the deployment reach this node at (a Compose port mapping, an ingress), when it is not
+    /// the one the nodes use among themselves. The leader lists it in <c>GET /cluster</c>; a follower's 421 names the
+    /// leader's. Unset: every node is known by its internal URL.
+    /// </summary>
+    [ConfigurationKeyName("ADVERTISED_URL")]
+    public string? AdvertisedUrl { get; set; }
+
     [ConfigurationKeyName("DATA_DIR")]
     public string? DataDir { get; set; }
 

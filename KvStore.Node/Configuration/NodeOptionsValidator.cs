@@ -1,10 +1,12 @@
-using KvStore.ServiceDefaults.ServiceDiscovery;
 using Microsoft.Extensions.Options;
 
 namespace KvStore.Node.Configuration;
 
-/// <summary>Checks a node's configuration at start, with messages that say which variable to set.</summary>
-public sealed class NodeOptionsValidator(ServiceEndpointResolver resolver) : IValidateOptions<NodeOptions>
+/// <summary>
+/// Checks a node's configuration at start, with messages that say which variable to set. FOLLOWERS entries are resolved
+/// (asynchronously, through service discovery) by <see cref="Leader.FollowerDirectory"/> and refused with <see cref="UnresolvedFollower"/>.
+/// </summary>
+public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
 {
     public ValidateOptionsResult Validate(string? name, NodeOptions o)
     {
@@ -35,16 +37,12 @@ public sealed class NodeOptionsValidator(ServiceEndpointResolver resolver) : IVa
             failures.Add("LOG_RETAIN and SNAPSHOT_EVERY must be positive and SEGMENT_BYTES at least 4096");
         if (o.ReplicationBatch <= 0 || o.ReplicationPipeline <= 0)
             failures.Add("REPLICATION_BATCH and REPLICATION_PIPELINE must be positive");
+        if (!string.IsNullOrWhiteSpace(o.AdvertisedUrl) && !IsHttpUrl(o.AdvertisedUrl))
+            failures.Add($"ADVERTISED_URL must be an absolute http(s) URL such as http://localhost:8001 (got '{o.AdvertisedUrl}')");
 
         if (role == NodeRole.Leader)
         {
             var followers = o.FollowerReferences.Length;
-            foreach (var reference in o.FollowerReferences.Where(r => !resolver.TryResolve(r, out _)))
-            {
-                failures.Add($"FOLLOWERS entry '{reference}' is neither a URL nor a known service; " +
-                    $"use http://host:port or set services__{reference}__http__0");
-            }
-
             if (o.WriteQuorum < 0 || o.WriteQuorum > followers)
             {
                 failures.Add($"WRITE_QUORUM ({o.WriteQuorum}) must be between 0 and the number of FOLLOWERS ({followers}); " +
@@ -54,4 +52,11 @@ public sealed class NodeOptionsValidator(ServiceEndpointResolver resolver) : IVa
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>Why a FOLLOWERS entry that service discovery does not know cannot start the leader.</summary>
+    public static string UnresolvedFollower(string reference) =>
+        $"FOLLOWERS entry '{reference}' is neither a URL nor a known service; use http://host:port or set services__{reference}__http__0";
+
+    public static bool IsHttpUrl(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 }

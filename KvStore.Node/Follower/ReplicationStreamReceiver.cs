@@ -24,8 +24,8 @@ public static partial class ReplicationStreamReceiver
         http.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } &&
         string.Equals(http.Request.Headers.Upgrade, ReplicationStreamFormat.UpgradeToken, StringComparison.OrdinalIgnoreCase);
 
-    public static async Task RunAsync(HttpContext http, ReplicaApplier applier, Guid logId, string nodeName, ILogger logger,
-        CancellationToken cancellationToken)
+    public static async Task RunAsync(HttpContext http, ReplicaApplier applier, Guid logId, string nodeName, string? advertisedUrl,
+        ILogger logger, CancellationToken cancellationToken)
     {
         // The session lasts as long as the leader does: its request span would be one endless span. Each frame
         // carries its own trace context instead, and kv.apply joins the write's trace through it.
@@ -39,6 +39,8 @@ public static partial class ReplicationStreamReceiver
         await applier.FollowHistoryAsync(logId, cancellationToken);
 
         http.Response.Headers[ReplicationStreamFormat.NodeHeader] = nodeName;
+        if (advertisedUrl is not null)
+            http.Response.Headers[ReplicationStreamFormat.AdvertisedUrlHeader] = advertisedUrl;
         await using var connection = await http.Features.Get<IHttpUpgradeFeature>()!.UpgradeAsync();
         var frames = PipeReader.Create(connection, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
         var acks = new ArrayBufferWriter<byte>(ReplicationStreamFormat.AckSize * 64);

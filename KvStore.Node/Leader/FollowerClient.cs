@@ -21,10 +21,14 @@ internal sealed class FollowerClient : IDisposable
     private readonly AuthenticationHeaderValue _authorization;
     private readonly ISimulatedLag _lag;
     private readonly int _link;
+    private readonly string? _advertisedUrl;
+    private volatile string? _followerAdvertisedUrl;
 
-    public FollowerClient(FollowerEndpoint endpoint, int link, string token, ISimulatedLag lag)
+    /// <param name="advertisedUrl">The leader's own ADVERTISED_URL, sent with every stream it opens; null when unset.</param>
+    public FollowerClient(FollowerEndpoint endpoint, int link, string token, ISimulatedLag lag, string? advertisedUrl = null)
     {
         _link = link;
+        _advertisedUrl = advertisedUrl;
         _entriesUri = new Uri(endpoint.Url, ReplicationProtocol.Path);
         _snapshotUri = new Uri(endpoint.Url, ReplicationProtocol.SnapshotPath);
         _authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -41,6 +45,9 @@ internal sealed class FollowerClient : IDisposable
         { Timeout = Timeout.InfiniteTimeSpan };
     }
 
+    /// <summary>The follower's ADVERTISED_URL as its last stream answer gave it; null when it sent none.</summary>
+    public string? FollowerAdvertisedUrl => _followerAdvertisedUrl;
+
     /// <summary>
     /// Opens the replication stream (<see cref="ReplicationStreamFormat"/>): <c>POST /replicate</c> with
     /// <c>Upgrade: kvstore-replication</c>, answered 101 by the follower, after which the connection is a plain
@@ -53,6 +60,8 @@ internal sealed class FollowerClient : IDisposable
         request.Headers.Upgrade.Add(new ProductHeaderValue(ReplicationStreamFormat.UpgradeToken));
         request.Headers.Authorization = _authorization;
         request.Headers.Add(ReplicationProtocol.LogIdHeader, logId.ToString());
+        if (_advertisedUrl is not null)
+            request.Headers.Add(ReplicationStreamFormat.AdvertisedUrlHeader, _advertisedUrl);
 
         // The session outlives any one write: it must not become a child span of whichever write opened it.
         var current = Activity.Current;
@@ -78,6 +87,7 @@ internal sealed class FollowerClient : IDisposable
 
             var connection = await response.Content.ReadAsStreamAsync(cancellationToken);
             var node = response.Headers.TryGetValues(ReplicationStreamFormat.NodeHeader, out var names) ? names.FirstOrDefault() : null;
+            _followerAdvertisedUrl = response.Headers.TryGetValues(ReplicationStreamFormat.AdvertisedUrlHeader, out var urls) ? urls.FirstOrDefault() : null;
             return new ReplicationSession(response, connection, node ?? "");
         }
         catch

@@ -78,7 +78,9 @@ public sealed class LeaderWriter(
                 return new WriteOutcome.NotFound();
 
             created = !exists;
-            entry = new LogEntry(log.LastIndex + 1, command.Key, command.Value) { Trace = activity?.Context ?? default };
+            // Without a kv.write span (its request was sent unsampled, or is one that is never traced) the entry keeps the
+            // request's unrecorded context, so that the followers too follow that decision instead of starting traces of their own.
+            entry = new LogEntry(log.LastIndex + 1, command.Key, command.Value) { Trace = (activity ?? Activity.Current)?.Context ?? default };
             log.Append(entry);
             state.Apply(entry);
         }

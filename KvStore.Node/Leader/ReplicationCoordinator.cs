@@ -9,6 +9,7 @@ namespace KvStore.Node.Leader;
 public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
 {
     private readonly FollowerReplicator[] _replicators;
+    private readonly FollowerClient[] _clients;
     private readonly IReplicationLog _log;
     private readonly QuorumTracker _quorum;
 
@@ -29,10 +30,13 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
         MinDelay = o.MinDelay;
         MaxDelay = o.MaxDelay;
         var settings = new ReplicationSettings(o.ReplicationBatch, o.ReplicationPipeline);
+        var advertisedUrl = string.IsNullOrWhiteSpace(o.AdvertisedUrl) ? null : o.AdvertisedUrl.Trim().TrimEnd('/');
+        _clients = followers.Endpoints
+            .Select((endpoint, slot) => new FollowerClient(endpoint, slot, o.ReplicationToken!, lag, advertisedUrl))
+            .ToArray();
         _replicators = followers.Endpoints
             .Select((endpoint, slot) => new FollowerReplicator(
-                slot, endpoint, new FollowerClient(endpoint, slot, o.ReplicationToken!, lag),
-                settings, log, state, quorum, lag, metrics, time, logger))
+                slot, endpoint, _clients[slot], settings, log, state, quorum, lag, metrics, time, logger))
             .ToArray();
         metrics.ObserveLag(() => Statuses().Select(s => (s.Name, s.Lag)));
         _quorum = quorum;
@@ -50,7 +54,7 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
     public IReadOnlyList<FollowerStatus> Statuses()
     {
         var last = _log.LastIndex;
-        return _replicators.Select(r => r.Status(last)).ToArray();
+        return _replicators.Select((r, slot) => r.Status(last) with { AdvertisedUrl = _clients[slot].FollowerAdvertisedUrl }).ToArray();
     }
 
     public Task StartAsync(CancellationToken cancellationToken)

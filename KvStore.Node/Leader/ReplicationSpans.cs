@@ -7,7 +7,10 @@ namespace KvStore.Node.Leader;
 /// <summary>
 /// One follower's replication spans: a <c>kv.replicate</c> span per traced write, from the moment its entry is first
 /// cut into a frame until the follower has it (once, however often the entry is resent), and a
-/// <c>kv.replicate.message</c> span per frame, under its first traced write and linked to the others.
+/// <c>kv.replicate.message</c> span per frame, under its first traced write and linked to the others. A write its caller
+/// sent unsampled (the load runner traces one in N) gets no span; a frame holding only such writes still gets an
+/// unrecorded message span under one of them, so its header tells the follower not to record its kv.apply either
+/// (a frame without any trace context would make the follower start a trace of its own).
 /// </summary>
 internal sealed class ReplicationSpans(Func<string> follower)
 {
@@ -20,6 +23,7 @@ internal sealed class ReplicationSpans(Func<string> follower)
     public Activity? Start(ReadOnlySpan<LogEntry> entries)
     {
         ActivityContext parent = default;
+        ActivityContext unsampled = default;
         List<ActivityLink>? links = null;
         var name = follower();
         lock (_gate)
@@ -29,6 +33,13 @@ internal sealed class ReplicationSpans(Func<string> follower)
                 if (entry.Trace == default || entry.Index <= _lastTraced)
                     continue;
                 _lastTraced = entry.Index;
+                if (!entry.Trace.TraceFlags.HasFlag(ActivityTraceFlags.Recorded))
+                {
+                    if (unsampled == default)
+                        unsampled = entry.Trace;
+                    continue;
+                }
+
                 var span = NodeActivities.Source.StartActivity(NodeActivities.Replicate, ActivityKind.Internal, entry.Trace);
                 if (span is null)
                     continue;
@@ -45,8 +56,9 @@ internal sealed class ReplicationSpans(Func<string> follower)
             }
         }
 
-        var message = parent == default ? null
-            : NodeActivities.Source.StartActivity(NodeActivities.ReplicateMessage, ActivityKind.Client, parent, links: links);
+        var message = parent != default
+            ? NodeActivities.Source.StartActivity(NodeActivities.ReplicateMessage, ActivityKind.Client, parent, links: links)
+            : unsampled != default ? NodeActivities.Source.StartActivity(NodeActivities.ReplicateMessage, ActivityKind.Client, AsRemote(unsampled)) : null;
         message?.SetTag(NodeActivities.FollowerTag, name);
         message?.SetTag(NodeActivities.BatchSizeTag, entries.Length);
 
@@ -54,6 +66,13 @@ internal sealed class ReplicationSpans(Func<string> follower)
         Activity.Current = null;
         return message;
     }
+
+    /// <summary>
+    /// The unsampled write's context as its caller's decision: under an unsampled local parent the SDK starts no span at
+    /// all, under a remote one an unrecorded span that carries the decision on (into the frame's header).
+    /// </summary>
+    private static ActivityContext AsRemote(ActivityContext context) =>
+        new(context.TraceId, context.SpanId, context.TraceFlags, context.TraceState, isRemote: true);
 
     /// <summary>Ends the spans of every write up to <paramref name="appliedIndex"/>: the follower has them.</summary>
     public void Acknowledged(long appliedIndex, TimeSpan lag)

@@ -29,6 +29,12 @@ public static class ReplicationStreamFormat
     /// <summary>Response header naming the follower (its NODE_NAME).</summary>
     public const string NodeHeader = "X-KvStore-Node";
 
+    /// <summary>
+    /// The sender's ADVERTISED_URL, both ways: on the leader's upgrade request (a follower names it in its 421 answers)
+    /// and on the follower's 101 answer (the leader lists it in <c>GET /cluster</c>). Absent when not set.
+    /// </summary>
+    public const string AdvertisedUrlHeader = "X-KvStore-Advertised-Url";
+
     public const int AckSize = 17;
 
     /// <summary>

@@ -1,12 +1,8 @@
-using System.Diagnostics;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
-using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -14,105 +10,95 @@ using OpenTelemetry.Trace;
 namespace KvStore.ServiceDefaults.Telemetry;
 
 /// <summary>
-/// Traces, metrics and logs for every KvStore process, shaped like Aspire's ConfigureOpenTelemetry. The
-/// hosting and instrumentation packages are not served here, so the providers are built with the SDK
-/// directly, listening to .NET's built-in sources: ASP.NET Core ("Microsoft.AspNetCore") and HttpClient
-/// ("System.Net.Http"), plus our own ("KvStore.*"). All of it is on only when OTEL_EXPORTER_OTLP_ENDPOINT
-/// is set, and exported over OTLP; the SDK reads OTEL_EXPORTER_OTLP_PROTOCOL, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES,
-/// OTEL_BSP_SCHEDULE_DELAY, OTEL_METRIC_EXPORT_INTERVAL and OTEL_TRACES_SAMPLER itself.
+/// Traces, metrics and logs for every KvStore process, as Aspire's ConfigureOpenTelemetry sets them up: the OpenTelemetry
+/// hosting package with the ASP.NET Core, HttpClient and runtime instrumentation, our own sources and meters ("KvStore.*"),
+/// exported over OTLP. All of it is on only when OTEL_EXPORTER_OTLP_ENDPOINT is set. The SDK reads OTEL_EXPORTER_OTLP_PROTOCOL,
+/// OTEL_RESOURCE_ATTRIBUTES, OTEL_BSP_SCHEDULE_DELAY, OTEL_METRIC_EXPORT_INTERVAL and OTEL_TRACES_SAMPLER itself; no sampler is
+/// set here, so the SDK's default applies unless OTEL_TRACES_SAMPLER names another: parent-based, always on for a request that
+/// arrives without a trace. A node must follow its caller's decision (the load runner traces one write in N and sends the
+/// others unsampled), which <c>always_on</c> would not: orchestrators should set <c>parentbased_always_on</c>.
 /// </summary>
 public static class TelemetryExtensions
 {
-    public static readonly string[] Sources = ["Microsoft.AspNetCore", "System.Net.Http", "KvStore.*"];
+    public const string HealthEndpointPath = "/health";
+    public const string AlivenessEndpointPath = "/alive";
 
-    public static readonly string[] Meters =
-        ["Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Net.Http", "System.Runtime", "KvStore.*"];
+    /// <summary>
+    /// The node web UI lives under this prefix. Its reads (the page polls every second or two) are not traced, so a
+    /// browser tab left open does not flood the traces; its writes and deletes are, like a write from curl.
+    /// </summary>
+    public const string UiPathPrefix = "/ui";
+
+    public const string OwnSources = "KvStore.*";
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        // Without an endpoint nothing would leave the process, and listening alone costs: every request and write
-        // would still build its spans (a quarter of a node's write throughput, measured). So no providers at all.
+        // Without an endpoint nothing would leave the process, and listening alone costs: every request and write would
+        // still build its spans, a large share of a node's write throughput. So no providers at all, not even idle ones.
         if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             return builder;
 
-        var resource = Resource(builder);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
             logging.IncludeScopes = true;
-            logging.SetResourceBuilder(resource);
-            logging.AddOtlpExporter();
         });
 
-        builder.Services.AddSingleton(_ => BuildTracerProvider(resource, Sources));
-        builder.Services.AddSingleton(_ => Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(Meters).AddOtlpExporter().Build());
-        builder.Services.AddHostedService<TelemetryStartup>();
+        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
+        var hasInstanceId = HasInstanceId(builder.Configuration["OTEL_RESOURCE_ATTRIBUTES"]);
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName, autoGenerateServiceInstanceId: !hasInstanceId))
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter(OwnSources))
+            .WithTracing(tracing => tracing
+                .AddSource(OwnSources)
+                .AddAspNetCoreInstrumentation(o => o.Filter = IsTraced)
+                .AddHttpClientInstrumentation())
+            .UseOtlpExporter();
         return builder;
     }
 
     /// <summary>
-    /// Tracing for a console tool without a host (the load runner): exports its spans and HttpClient's over OTLP
-    /// when OTEL_EXPORTER_OTLP_ENDPOINT is set; null otherwise. Dispose it to flush before the process exits.
+    /// False for requests that arrive all the time and say nothing about the store: orchestrators' health probes every
+    /// few seconds and the web UI's polling (its GETs). Their spans, and any span beneath them, are not recorded.
+    /// </summary>
+    public static bool IsTraced(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var path = context.Request.Path;
+        return !path.StartsWithSegments(HealthEndpointPath) && !path.StartsWithSegments(AlivenessEndpointPath) &&
+            !(path.StartsWithSegments(UiPathPrefix) && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)));
+    }
+
+    /// <summary>
+    /// Tracing for a console tool without a host (the load runner): exports its spans and HttpClient's over OTLP when
+    /// OTEL_EXPORTER_OTLP_ENDPOINT is set; null otherwise. Dispose it to flush before the process exits.
+    /// <para>
+    /// Its sampler is parent-based always-on whatever OTEL_TRACES_SAMPLER says: the tool decides which of its requests are
+    /// traced by starting, or not starting, a recorded span for them, and an unrecorded one's HttpClient span must stay
+    /// unrecorded too, so that its traceparent tells the nodes not to record it either.
+    /// </para>
     /// </summary>
     public static TracerProvider? StartTracingForTool(string defaultServiceName, params string[] sources)
     {
         if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
             return null;
         var serviceName = Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? defaultServiceName;
-        var attributes = Environment.GetEnvironmentVariable("OTEL_RESOURCE_ATTRIBUTES") ?? "";
-        var resource = ResourceBuilder.CreateDefault().AddService(serviceName, autoGenerateServiceInstanceId: !attributes.Contains("service.instance.id", StringComparison.Ordinal));
-        return BuildTracerProvider(resource, [.. sources, "System.Net.Http"]);
+        var hasInstanceId = HasInstanceId(Environment.GetEnvironmentVariable("OTEL_RESOURCE_ATTRIBUTES"));
+        return Sdk.CreateTracerProviderBuilder()
+            .ConfigureResource(resource => resource.AddService(serviceName, autoGenerateServiceInstanceId: !hasInstanceId))
+            .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
+            .AddSource(sources)
+            .AddHttpClientInstrumentation()
+            .AddOtlpExporter()
+            .Build();
     }
 
-    private static TracerProvider BuildTracerProvider(ResourceBuilder resource, string[] sources) =>
-        Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(sources).AddOtlpExporter().Build();
-
-    /// <summary>
-    /// Names ASP.NET Core's request spans "METHOD route" and gives them the semantic-convention http.* tags
-    /// (the instrumentation package that would do this is not served here), and keeps health probes, which
-    /// arrive every few seconds from orchestrators, out of the traces altogether.
-    /// </summary>
-    public static IApplicationBuilder UseRequestTracing(this IApplicationBuilder app, params string[] untracedPaths) =>
-        app.Use(async (context, next) =>
-        {
-            if (Activity.Current is not { } activity)
-            {
-                await next(context);
-                return;
-            }
-
-            if (untracedPaths.Any(p => context.Request.Path.StartsWithSegments(p)))
-            {
-                activity.IsAllDataRequested = false;
-                activity.ActivityTraceFlags &= ~ActivityTraceFlags.Recorded;
-                await next(context);
-                return;
-            }
-
-            activity.SetTag("http.request.method", context.Request.Method);
-            activity.SetTag("url.path", context.Request.Path.Value);
-            activity.SetTag("url.scheme", context.Request.Scheme);
-            try
-            {
-                await next(context);
-            }
-            finally
-            {
-                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
-                activity.DisplayName = route is null ? context.Request.Method : $"{context.Request.Method} {route}";
-                if (route is not null)
-                    activity.SetTag("http.route", route);
-                activity.SetTag("http.response.status_code", context.Response.StatusCode);
-                if (context.Response.StatusCode >= 500)
-                    activity.SetStatus(ActivityStatusCode.Error);
-            }
-        });
-
-    private static ResourceBuilder Resource(IHostApplicationBuilder builder)
-    {
-        // The SDK's defaults read OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES; the application name is the fallback.
-        var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
-        var hasInstanceId = (builder.Configuration["OTEL_RESOURCE_ATTRIBUTES"] ?? "").Contains("service.instance.id", StringComparison.Ordinal);
-        return ResourceBuilder.CreateDefault().AddService(serviceName, autoGenerateServiceInstanceId: !hasInstanceId);
-    }
+    // The service name is set explicitly (it falls back to the application's), which would otherwise also replace the
+    // instance id an orchestrator put in OTEL_RESOURCE_ATTRIBUTES with a generated one.
+    private static bool HasInstanceId(string? attributes) =>
+        (attributes ?? "").Contains("service.instance.id", StringComparison.Ordinal);
 }

@@ -23,8 +23,8 @@ public sealed class InProcessNode : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <param name="replace">Registers test doubles after the node's own services (the last registration wins).</param>
-    public static async Task<InProcessNode> StartAsync(int port, IDictionary<string, string?> settings, Action<IServiceCollection>? replace = null)
+    /// <param name="configure">Runs after the node's own composition, before it is built: a test's extra services.</param>
+    public static async Task<InProcessNode> StartAsync(int port, IDictionary<string, string?> settings, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -38,9 +38,9 @@ public sealed class InProcessNode : IAsyncDisposable
 
         builder.AddServiceDefaults();
         builder.AddKvNode();
-        replace?.Invoke(builder.Services);
+        configure?.Invoke(builder);
         var app = builder.Build();
-        if (app.StartupError() is { } error)
+        if (await app.StartupErrorAsync() is { } error)
             throw new InvalidOperationException(error);
 
         app.MapKvNode();

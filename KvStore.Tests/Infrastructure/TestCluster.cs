@@ -18,6 +18,12 @@ public sealed record ClusterSettings
     public IReadOnlySet<int> FrozenFollowers { get; init; } = new HashSet<int>();
 
     public IDictionary<string, string?> Extra { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>Each node's ADVERTISED_URL by its NODE_NAME ("leader", "follower1", ...) and port; none when null or it returns null.</summary>
+    public Func<string, int, string?>? AdvertisedUrl { get; init; }
+
+    /// <summary>Extra composition for every node (see <see cref="InProcessNode.StartAsync"/>).</summary>
+    public Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? ConfigureNode { get; init; }
 }
 
 /// <summary>
@@ -68,7 +74,7 @@ public sealed class TestCluster : IAsyncDisposable
                     await cluster.StartFollowerAsync(i);
             }
 
-            cluster._leader = await InProcessNode.StartAsync(cluster.LeaderPort, cluster.LeaderSettings());
+            cluster._leader = await InProcessNode.StartAsync(cluster.LeaderPort, cluster.LeaderSettings(), cluster._settings.ConfigureNode);
             await cluster.WaitForProbesAsync();
             return cluster;
         }
@@ -81,13 +87,15 @@ public sealed class TestCluster : IAsyncDisposable
 
     public async Task StartFollowerAsync(int slot)
     {
+        var name = $"follower{slot + 1}";
         _followers[slot] = await InProcessNode.StartAsync(_followerPorts[slot], new Dictionary<string, string?>(_settings.Extra)
         {
             ["ROLE"] = "follower",
-            ["NODE_NAME"] = $"follower{slot + 1}",
+            ["NODE_NAME"] = name,
             ["LEADER"] = LeaderUrl,
             ["REPLICATION_TOKEN"] = _settings.Token,
-        });
+            ["ADVERTISED_URL"] = _settings.AdvertisedUrl?.Invoke(name, _followerPorts[slot]),
+        }, _settings.ConfigureNode);
     }
 
     public async Task StopFollowerAsync(int slot)
@@ -168,6 +176,7 @@ public sealed class TestCluster : IAsyncDisposable
         ["MAX_DELAY"] = _settings.MaxDelay.ToString(CultureInfo.InvariantCulture),
         ["REPLICATION_TIMEOUT"] = _settings.ReplicationTimeout.ToString(CultureInfo.InvariantCulture),
         ["REPLICATION_TOKEN"] = _settings.Token,
+        ["ADVERTISED_URL"] = _settings.AdvertisedUrl?.Invoke("leader", LeaderPort),
     };
 
     private static string Url(int port) => $"http://127.0.0.1:{port}";

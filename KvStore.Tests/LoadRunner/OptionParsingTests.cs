@@ -1,8 +1,10 @@
 using KvStore.LoadRunner;
 using KvStore.LoadRunner.Cluster;
 using KvStore.LoadRunner.Commands;
-using KvStore.ServiceDefaults.ServiceDiscovery;
+using KvStore.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.ServiceDiscovery;
 
 namespace KvStore.Tests.LoadRunner;
 
@@ -54,23 +56,36 @@ public sealed class OptionParsingTests
     }
 
     [Fact]
-    public void The_leader_resolves_through_service_discovery_like_an_Aspire_resource()
+    public async Task The_leader_resolves_through_service_discovery_like_an_Aspire_resource()
     {
-        var configured = Resolver(("services:leader:http:0", "http://127.0.0.1:9100"));
-        var empty = Resolver();
+        await using var configured = Resolver(("services:leader:http:0", "http://127.0.0.1:9100"));
+        await using var empty = Resolver();
+        var known = configured.GetRequiredService<ServiceEndpointResolver>();
+        var none = empty.GetRequiredService<ServiceEndpointResolver>();
+        var ct = TestContext.Current.CancellationToken;
 
-        Assert.Equal(new Uri("http://127.0.0.1:9100"), LeaderAddress.Resolve("leader", configured));
-        Assert.Equal(new Uri("http://127.0.0.1:9100"), LeaderAddress.Resolve("http://leader", configured));
-        Assert.Equal(new Uri("http://127.0.0.1:9100"), LeaderAddress.Resolve(null, configured));
-        Assert.Equal(new Uri("http://localhost:8000"), LeaderAddress.Resolve(null, empty));
-        Assert.Equal(new Uri("http://10.0.0.7:8000"), LeaderAddress.Resolve("http://10.0.0.7:8000", configured));
-        Assert.Equal(new Uri("http://localhost:8000"), LeaderAddress.Resolve("localhost:8000", empty));
-        Assert.Equal(new Uri("http://127.0.0.1:8000"), LeaderAddress.Resolve("127.0.0.1:8000", empty));
+        Assert.Equal(new Uri("http://127.0.0.1:9100"), await LeaderAddress.ResolveAsync("leader", known, ct));
+        Assert.Equal(new Uri("http://127.0.0.1:9100"), await LeaderAddress.ResolveAsync("http://leader", known, ct));
+        Assert.Equal(new Uri("http://127.0.0.1:9100"), await LeaderAddress.ResolveAsync(null, known, ct));
+        Assert.Equal(new Uri("http://localhost:8000"), await LeaderAddress.ResolveAsync(null, none, ct));
+        Assert.Equal(new Uri("http://10.0.0.7:8000"), await LeaderAddress.ResolveAsync("http://10.0.0.7:8000", known, ct));
+        Assert.Equal(new Uri("http://localhost:8000"), await LeaderAddress.ResolveAsync("localhost:8000", none, ct));
+        Assert.Equal(new Uri("http://127.0.0.1:8000"), await LeaderAddress.ResolveAsync("127.0.0.1:8000", none, ct));
 
-        var unknown = Assert.Throws<UsageException>(() => LeaderAddress.Resolve("leader", empty));
+        var unknown = await Assert.ThrowsAsync<UsageException>(() => LeaderAddress.ResolveAsync("leader", none, ct));
         Assert.Contains("services__leader__http__0", unknown.Message, StringComparison.Ordinal);
     }
 
-    private static ServiceEndpointResolver Resolver(params (string Key, string Value)[] settings) =>
-        new(new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build());
+    [Fact]
+    public void A_follower_is_reached_at_its_advertised_url_when_the_leader_lists_one()
+    {
+        Assert.Equal(new Uri("http://localhost:18101"),
+            ClusterDiscovery.Choose(new FollowerStatus("follower1", "http://follower1:8080", 0, 0, "healthy", "http://localhost:18101")));
+        Assert.Equal(new Uri("http://follower1:8080"),
+            ClusterDiscovery.Choose(new FollowerStatus("follower1", "http://follower1:8080", 0, 0, "healthy")));
+    }
+
+    private static ServiceProvider Resolver(params (string Key, string Value)[] settings) =>
+        ServiceReferences.CreateResolverServices(
+            new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build());
 }

@@ -22,6 +22,20 @@ public sealed class ServiceDiscoveryTests(LoadCluster fixture)
     }
 
     [Fact]
+    public async Task A_service_name_configuration_does_not_know_is_refused_naming_the_variable_to_set()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection([KeyValuePair.Create("services:leader:http:0", (string?)fixture.Cluster.LeaderUrl)])
+            .Build();
+
+        var result = await LoadRunnerCli.RunAsync(["check", "--leader", "leader2"], configuration, CancellationToken.None);
+
+        Assert.True(result.ExitCode == ExitCodes.Usage, result.ToString());
+        Assert.Contains("--leader 'leader2' is neither an http(s) URL, nor host:port, nor a service", result.Error, StringComparison.Ordinal);
+        Assert.Contains("services__leader2__http__0", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Under_an_orchestrator_the_lag_for_the_floor_comes_from_the_nodes_variables()
     {
         using var dir = new TempDirectory();

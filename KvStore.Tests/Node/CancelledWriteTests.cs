@@ -36,7 +36,7 @@ public sealed class CancelledWriteTests
             ["MIN_DELAY"] = "0",
             ["MAX_DELAY"] = "0",
             ["REPLICATION_TOKEN"] = "t",
-        }, services => services.AddSingleton<IReplicationLog>(log));
+        }, builder => builder.Services.AddSingleton<IReplicationLog>(log));
         using var leaderClient = new HttpClient { BaseAddress = new Uri(leader.Url) };
         using var followerClient = new HttpClient { BaseAddress = new Uri(follower.Url) };
         await WaitUntilAsync(async () => (await leaderClient.GetFromJsonAsync<JsonElement>("/cluster", cancellation))

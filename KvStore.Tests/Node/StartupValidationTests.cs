@@ -14,6 +14,8 @@ public sealed class StartupValidationTests
         { "min above max", "ROLE=follower;REPLICATION_TOKEN=t;MIN_DELAY=0.5;MAX_DELAY=0.1", "MIN_DELAY" },
         { "values too large for a replication frame", "ROLE=follower;REPLICATION_TOKEN=t;MAX_VALUE_BYTES=5242880", "MAX_VALUE_BYTES" },
         { "unresolvable follower", "ROLE=leader;REPLICATION_TOKEN=t;FOLLOWERS=follower9;WRITE_QUORUM=1", "follower9" },
+        { "follower resolved, another not", "ROLE=leader;REPLICATION_TOKEN=t;FOLLOWERS=follower1,follower9;WRITE_QUORUM=1;services__follower1__http__0=http://127.0.0.1:1", "services__follower9__http__0" },
+        { "advertised URL not a URL", "ROLE=follower;REPLICATION_TOKEN=t;ADVERTISED_URL=localhost:8001", "ADVERTISED_URL" },
     };
 
     [Theory]

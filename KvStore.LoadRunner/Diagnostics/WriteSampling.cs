@@ -1,0 +1,51 @@
+using System.Diagnostics;
+
+namespace KvStore.LoadRunner.Diagnostics;
+
+/// <summary>
+/// Which writes are traced: one in <see cref="Every"/> (the first, then every N-th), none when it is 0. Under an
+/// orchestrator that records every span, tracing every write makes the load the dashboard's: it ingests several spans
+/// per node per write. An untraced write still carries a traceparent, marked not sampled, so nodes that follow their
+/// caller's decision (parent-based sampling) record nothing for it; a node without a parent would trace it as a new root.
+/// </summary>
+internal sealed class WriteSampling(int every)
+{
+    public const int DefaultEvery = 1000;
+
+    public const string TraceparentHeader = "traceparent";
+
+    /// <summary>Every write traced: the default for single writes and for callers that do not ask for sampling.</summary>
+    public static readonly WriteSampling All = new(1);
+
+    private long _writes;
+
+    public int Every => every;
+
+    /// <summary>True for the write to trace; called once per write, from any client's task.</summary>
+    public bool Next() => every switch
+    {
+        1 => true,
+        <= 0 => false,
+        _ => Interlocked.Increment(ref _writes) % every == 1,
+    };
+
+    /// <summary>A W3C traceparent for a new trace that is not sampled (flags 00), for a request sent without any Activity.</summary>
+    public static string UnsampledTraceparent() =>
+        $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-00";
+
+    /// <summary>
+    /// Makes the caller's flow a trace that is not sampled, for the one request it is about to send: a root Activity from
+    /// no ActivitySource (so nothing records it) with the sampled flag clear. HttpClient's span then inherits the decision
+    /// and writes it into the traceparent. Root, because under a sampled parent (the sweep's span of one quorum) the
+    /// write's request would otherwise be sampled with it. Call it at the start of an async method: the change to
+    /// <see cref="Activity.Current"/> ends with that method.
+    /// </summary>
+    public static Activity StartUnsampled()
+    {
+        Activity.Current = null;
+        var activity = new Activity("kvstore.write.unsampled");
+        activity.SetIdFormat(ActivityIdFormat.W3C);
+        activity.ActivityTraceFlags = ActivityTraceFlags.None;
+        return activity.Start();
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using KvStore.Node.Telemetry;
+using KvStore.Tests.Infrastructure;
+
+namespace KvStore.Tests.Node;
+
+/// <summary>
+/// Process-wide tracing: the nodes' OpenTelemetry providers record spans from every ActivitySource in the test process,
+/// so these tests run alone, not beside tests whose listeners would record what these expect to stay unrecorded.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ProcessWideTracing
+{
+    public const string Name = "process-wide tracing";
+}
+
+/// <summary>
+/// A node follows its caller's sampling decision: a write sent with an unsampled traceparent (as the load runner sends
+/// all but one in N) leaves no span on any node; a sampled one, or one without a parent (curl), is traced end to end.
+/// </summary>
+[Collection(ProcessWideTracing.Name)]
+public sealed class SampledTracingTests
+{
+    private const int Followers = 3;
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("parentbased_always_on", false)]
+    [InlineData("always_on", true)]
+    public async Task A_write_sent_unsampled_is_recorded_only_by_nodes_that_ignore_the_parent(string? sampler, bool recorded)
+    {
+        await using var traced = await TracedCluster.StartAsync(sampler, Followers);
+        using var client = TracedCluster.ClientWithoutTraceContext(traced.Cluster.LeaderUrl);
+        var key = $"unsampled-{Guid.NewGuid():N}";
+
+        await TracedCluster.WriteAsync(client, key, traceparent: $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-00");
+        // A later write without a parent is traced under every sampler here; once its followers' spans are in, the
+        // followers have applied the unsampled write too (they apply in log order), so its spans had their chance.
+        var marker = $"marker-{Guid.NewGuid():N}";
+        await TracedCluster.WriteAsync(client, marker, traceparent: null);
+        var spans = await traced.Spans.WaitForAsync(s => TracedCluster.IsComplete(s, marker, Followers, traced.Cluster.LeaderPort), $"the write of {marker}");
+
+        Assert.Equal(recorded, TracedCluster.WriteSpan(spans, key) is not null);
+        Assert.Equal(recorded ? 2 : 1, RecordedSpans.ServerSpans(spans, traced.Cluster.LeaderPort).Count(s => s.DisplayName == "POST /write"));
+        // Nor do the followers start traces of their own for it.
+        Assert.Equal((recorded ? 2 : 1) * Followers, spans.Count(s => s.OperationName == NodeActivities.Apply));
+    }
+
+    [Fact]
+    public async Task A_write_sent_sampled_keeps_its_whole_trace_under_the_callers_span()
+    {
+        await using var traced = await TracedCluster.StartAsync("parentbased_always_on", Followers);
+        using var client = TracedCluster.ClientWithoutTraceContext(traced.Cluster.LeaderUrl);
+        var key = $"sampled-{Guid.NewGuid():N}";
+        var (traceId, callerSpan) = (ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom());
+
+        await TracedCluster.WriteAsync(client, key, traceparent: $"00-{traceId}-{callerSpan}-01");
+        var spans = await traced.Spans.WaitForAsync(s => TracedCluster.IsComplete(s, key, Followers, traced.Cluster.LeaderPort), $"the trace of {key}");
+
+        var request = Assert.Single(RecordedSpans.ServerSpans(spans, traced.Cluster.LeaderPort), s => s.TraceId == traceId);
+        Assert.Equal("POST /write", request.DisplayName);
+        Assert.Equal(callerSpan, request.ParentSpanId);
+        Assert.Equal("/write", request.GetTagItem("http.route"));
+        var write = TracedCluster.WriteSpan(spans, key)!;
+        Assert.Equal(request.SpanId, write.ParentSpanId);
+        Assert.Equal(Followers, spans.Count(s => s.OperationName == NodeActivities.Replicate && s.ParentSpanId == write.SpanId));
+        Assert.All(TracedCluster.AppliesOf(spans, key), s => Assert.Equal(traceId, s.TraceId));
+    }
+
+    [Fact]
+    public async Task Health_probes_and_the_web_uis_polling_are_not_traced()
+    {
+        await using var traced = await TracedCluster.StartAsync("parentbased_always_on", Followers);
+        using var client = TracedCluster.ClientWithoutTraceContext(traced.Cluster.LeaderUrl);
+        var ct = TestContext.Current.CancellationToken;
+
+        foreach (var path in new[] { "/health", "/alive", "/ui", "/ui/cluster", "/ui/data?poll=1" })
+            using (await client.GetAsync(path, ct)) { }
+        (await client.GetAsync("/cluster", ct)).EnsureSuccessStatusCode();
+        var port = traced.Cluster.LeaderPort;
+        var spans = await traced.Spans.WaitForAsync(s => RecordedSpans.ServerSpans(s, port).Any(r => r.DisplayName == "GET /cluster"), "GET /cluster");
+
+        var paths = RecordedSpans.ServerSpans(spans, port).Select(s => s.GetTagItem("url.path") as string).ToArray();
+        Assert.DoesNotContain(paths, p => p is "/health" or "/alive" || p!.StartsWith("/ui", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_write_from_the_web_ui_keeps_its_whole_trace()
+    {
+        await using var traced = await TracedCluster.StartAsync("parentbased_always_on", Followers);
+        using var client = TracedCluster.ClientWithoutTraceContext(traced.Cluster.LeaderUrl);
+        var key = $"ui-{Guid.NewGuid():N}";
+
+        using var body = new StringContent("\"from the page\"", System.Text.Encoding.UTF8, "application/json");
+        (await client.PutAsync($"/ui/api/kv?key={key}", body, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        var spans = await traced.Spans.WaitForAsync(
+            s => TracedCluster.WriteSpan(s, key) is { } w && s.Count(r => r.OperationName == NodeActivities.Replicate && r.ParentSpanId == w.SpanId) == Followers,
+            "the UI write's kv.write and its replication spans");
+
+        var write = TracedCluster.WriteSpan(spans, key)!;
+        Assert.Contains(RecordedSpans.ServerSpans(spans, traced.Cluster.LeaderPort), r => r.SpanId == write.ParentSpanId && r.DisplayName.StartsWith("PUT /ui", StringComparison.Ordinal));
+    }
+}
