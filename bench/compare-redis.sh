@@ -5,7 +5,7 @@
 #   [ROUNDS=3] [WARMUP=20s] [OUT=dir] bench/compare-redis.sh [seconds per KvStore run, default 10]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-anchor="$root/../shared/bench/redis-anchor.sh"
+anchor="$root/bench/redis-reference.sh"
 secs=${1:-10}
 # .NET compiles hot code twice (quick, then optimized with profile data): on two shared cores the six nodes reach
 # steady state after about 15-20 s of load. Redis has nothing to warm up; KvStore is measured once it has.
