@@ -37,6 +37,8 @@ packages=${NUGET_PACKAGES:-$HOME/.nuget/packages}
 dashboard="$packages/aspire.dashboard.sdk.linux-x64/$version/tools"
 [ -x "$dashboard/Aspire.Dashboard" ] || { echo "build-images: no Aspire dashboard at $dashboard" >&2; exit 1; }
 rm -rf artifacts/publish/dashboard && mkdir -p artifacts/publish && cp -r "$dashboard" artifacts/publish/dashboard
+# NuGet extracts files for their owner only; the image runs the dashboard as an unprivileged user.
+chmod -R a+rX artifacts/publish/dashboard
 
 for image in node dashboard; do
   echo "build-images: kvstore/$image on $BASE_IMAGE"

@@ -9,8 +9,8 @@ RUN command -v curl >/dev/null || (apt-get update && apt-get install -y --no-ins
 WORKDIR /app
 COPY . .
 USER 1654
-# No ICU in the Debian-built base; HOME for ASP.NET Core's data-protection keys.
-ENV DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=true HOME=/tmp
+# HOME for ASP.NET Core's data-protection keys (the user has none).
+ENV HOME=/tmp
 # UI, OTLP/gRPC, OTLP/HTTP.
 EXPOSE 18888 18889 18890
 ENTRYPOINT ["/app/Aspire.Dashboard"]

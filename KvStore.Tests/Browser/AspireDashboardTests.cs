@@ -12,6 +12,7 @@ namespace KvStore.Tests.Browser;
 /// log in with the printed URL, see the six nodes, follow one write's trace to its five replication spans, and use a
 /// node's web UI from the link the dashboard gives.
 /// </summary>
+[Collection(DashboardGroup.Name)]
 public sealed partial class AspireDashboardTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private static readonly string[] Nodes = ["leader", "follower1", "follower2", "follower3", "follower4", "follower5"];
@@ -24,9 +25,13 @@ public sealed partial class AspireDashboardTests(BrowserFixture browser) : IClas
         var page = await context.NewPageAsync();
         try
         {
+            // The AppHost prints the URL as it starts the dashboard's process: a moment before it listens.
+            using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            await Deadline.UntilAsync(async () => await AnswersAsync(probe, appHost.LoginUrl), ok => ok, TimeSpan.FromMinutes(2), "the dashboard to listen");
             await page.GotoAsync(appHost.LoginUrl);
+            await ReloadUntilVisibleAsync(page, page.GetByText("follower5", new() { Exact = true }).First, TimeSpan.FromMinutes(3));
             foreach (var node in Nodes)
-                await Expect(page.GetByText(node, new() { Exact = true }).First).ToBeVisibleAsync(new() { Timeout = 180_000 });
+                await Expect(page.GetByText(node, new() { Exact = true }).First).ToBeVisibleAsync();
             using var leader = new HttpClient { BaseAddress = new Uri(appHost.NodeUrl(0)) };
             await Deadline.UntilAsync(async () => await IsHealthyAsync(leader), ok => ok, TimeSpan.FromMinutes(3), "the leader to answer /health");
             await Replication.WaitUntilCaughtUpAsync(leader, TimeSpan.FromMinutes(2), "every follower's stream to be open");
@@ -57,6 +62,40 @@ public sealed partial class AspireDashboardTests(BrowserFixture browser) : IClas
         }
     }
 
+    /// <summary>
+    /// Until <paramref name="locator"/> shows, reloading the page now and then as a user would: a page opened while
+    /// the AppHost is still starting its resource service can stay empty ("An unhandled error has occurred. Reload").
+    /// </summary>
+    private static async Task ReloadUntilVisibleAsync(IPage page, ILocator locator, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                await Expect(locator).ToBeVisibleAsync(new() { Timeout = 20_000 });
+                return;
+            }
+            catch (PlaywrightException) when (DateTime.UtcNow < deadline)
+            {
+                await page.ReloadAsync();
+            }
+        }
+    }
+
+    private static async Task<bool> AnswersAsync(HttpClient client, string url)
+    {
+        try
+        {
+            using var response = await client.GetAsync(url, TestContext.Current.CancellationToken);
+            return true;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !TestContext.Current.CancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     private static async Task<bool> IsHealthyAsync(HttpClient node)
     {
         try
@@ -72,4 +111,11 @@ public sealed partial class AspireDashboardTests(BrowserFixture browser) : IClas
 
     [GeneratedRegex("POST /write")]
     private static partial Regex WriteTrace();
+}
+
+/// <summary>The dashboard test runs its own AppHost (six nodes and the dashboard): alone, like the AppHost tests.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class DashboardGroup
+{
+    public const string Name = "Aspire dashboard";
 }

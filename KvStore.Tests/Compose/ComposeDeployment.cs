@@ -44,7 +44,11 @@ public sealed class ComposeDeployment : IAsyncDisposable
     public async Task UpAsync() => (await ComposeAsync("up", "-d", "--no-build")).EnsureSuccess("compose up");
 
     public Task<CommandResult> ComposeAsync(params string[] args) => CommandLine.RunAsync(
-        _engine.ComposeFile, [.. _engine.ComposePrefix, "-p", ProjectName, "-f", Path.Combine(Directory, "docker-compose.yml"), .. args], CommandTimeout, Directory);
+        _engine.ComposeFile,
+        // The file's build contexts are relative to the repository's root (as where it is checked in); its .env is here.
+        [.. _engine.ComposePrefix, "-p", ProjectName, "-f", Path.Combine(Directory, "docker-compose.yml"),
+            "--project-directory", AppHostCli.RepositoryRoot, "--env-file", Path.Combine(Directory, ".env"), .. args],
+        CommandTimeout, Directory);
 
     public static Task<CommandResult> DockerAsync(params string[] args) => CommandLine.RunAsync("docker", args, CommandTimeout);
 
@@ -63,6 +67,15 @@ public sealed class ComposeDeployment : IAsyncDisposable
         try
         {
             await ComposeAsync("down", "-v", "--remove-orphans", "--timeout", "5");
+            // Whatever `down` left (it can give up on a service that never started): everything labelled with the project.
+            var label = $"label=com.docker.compose.project={ProjectName}";
+            foreach (var (list, remove) in new[] { ("ps -aq", "rm -f"), ("network ls -q", "network rm"), ("volume ls -q", "volume rm") })
+            {
+                var ids = (await DockerAsync([.. list.Split(' '), "--filter", label])).Output
+                    .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                if (ids.Length > 0)
+                    await DockerAsync([.. remove.Split(' '), .. ids]);
+            }
         }
         finally
         {
