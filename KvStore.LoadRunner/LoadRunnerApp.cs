@@ -27,6 +27,7 @@ public static class LoadRunnerApp
             SweepCommand.Create(context),
             BenchCommand.Create(context),
             CheckCommand.Create(context),
+            HistoryCommand.Create(context),
         };
 
         var parse = root.Parse(args);
