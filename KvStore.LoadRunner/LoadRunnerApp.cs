@@ -28,6 +28,7 @@ public static class LoadRunnerApp
             BenchCommand.Create(context),
             CheckCommand.Create(context),
             HistoryCommand.Create(context),
+            StalenessCommand.Create(context),
         };
 
         var parse = root.Parse(args);
