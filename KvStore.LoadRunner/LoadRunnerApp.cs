@@ -22,11 +22,14 @@ public static class LoadRunnerApp
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         await using var context = CommandContext.Create(output, configuration);
-        var root = new RootCommand("KvStore load runner: the latency-against-quorum experiment, replica consistency checks and a throughput benchmark.")
+        var root = new RootCommand("KvStore load runner: the latency-against-quorum experiment, replica consistency checks, a throughput benchmark, " +
+            "a linearizability check of recorded histories and a stale-read measurement.")
         {
             SweepCommand.Create(context),
             BenchCommand.Create(context),
             CheckCommand.Create(context),
+            HistoryCommand.Create(context),
+            StalenessCommand.Create(context),
         };
 
         var parse = root.Parse(args);

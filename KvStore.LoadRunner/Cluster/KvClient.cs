@@ -8,7 +8,7 @@ using KvStore.LoadRunner.Diagnostics;
 namespace KvStore.LoadRunner.Cluster;
 
 /// <summary>The node API calls the load runner makes, each one a client span.</summary>
-internal sealed class KvClient(HttpClient http, Uri leader)
+internal sealed partial class KvClient(HttpClient http, Uri leader)
 {
     private const string ProblemMediaType = "application/problem+json";
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };

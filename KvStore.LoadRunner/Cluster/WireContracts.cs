@@ -9,8 +9,15 @@ internal sealed record WriteRequest(string Key, string Value);
 
 internal sealed record WriteAnswer(string Key, long Version, int Quorum, int Acks);
 
-/// <summary>An application/problem+json answer; <see cref="Code"/> is the node's stable error code.</summary>
-internal sealed record ProblemAnswer(string? Title, int? Status, string? Detail, string? Code, string? Leader);
+/// <summary>
+/// An application/problem+json answer; <see cref="Code"/> is the node's stable error code. <see cref="CurrentVersion"/>
+/// comes with version_mismatch, <see cref="Version"/> with quorum_timeout (the write is in the leader's log at it).
+/// </summary>
+internal sealed record ProblemAnswer(
+    string? Title, int? Status, string? Detail, string? Code, string? Leader, long? CurrentVersion = null, long? Version = null);
+
+/// <summary><c>GET /read</c>'s answer.</summary>
+internal sealed record ReadAnswer(string Key, JsonElement Value, long Version);
 
 internal sealed record DataItem(JsonElement Value, long Version);
 

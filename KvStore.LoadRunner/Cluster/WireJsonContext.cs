@@ -9,4 +9,7 @@ namespace KvStore.LoadRunner.Cluster;
 [JsonSerializable(typeof(ProblemAnswer))]
 [JsonSerializable(typeof(DataSnapshot))]
 [JsonSerializable(typeof(ClusterAnswer))]
+[JsonSerializable(typeof(ReadAnswer))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(JsonElement))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;
