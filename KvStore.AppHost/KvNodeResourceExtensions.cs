@@ -11,7 +11,7 @@ public static class KvNodeResourceExtensions
     /// <summary>
     /// A node: the one KvStore.Node project in either role. It binds its host port itself (not behind DCP's proxy:
     /// every write crosses that hop twice, once from the client and once per follower), keeps its write-ahead log
-    /// under the AppHost's data folder, and links its web UI from the dashboard.
+    /// where <see cref="DataDirectory"/> says, and links its web UI from the dashboard.
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddKvNode(this IDistributedApplicationBuilder builder, string name, int port, NodeSettings settings)
     {
@@ -28,8 +28,9 @@ public static class KvNodeResourceExtensions
         }
         else
         {
-            node.WithHttpEndpoint(port: port, name: "http", isProxied: false)
-                .WithEnvironment("DATA_DIR", Path.Combine(builder.DataDirectory(), name));
+            node.WithHttpEndpoint(port: port, name: "http", isProxied: false);
+            if (builder.DataDirectory() is { } data)
+                node.WithEnvironment("DATA_DIR", Path.Combine(data, name));
         }
 
         node.WithHttpHealthCheck("/health")
@@ -68,11 +69,13 @@ public static class KvNodeResourceExtensions
     public static int NodePortBase(this IDistributedApplicationBuilder builder) =>
         int.TryParse(builder.Configuration["KvStore:PortBase"], System.Globalization.CultureInfo.InvariantCulture, out var configured) ? configured : 8000;
 
-    /// <summary>Where a node's DATA_DIR lives when the AppHost runs: <c>KvStore:DataDirectory</c>, else beside the AppHost (kept across runs, like a volume).</summary>
-    public static string DataDirectory(this IDistributedApplicationBuilder builder) =>
-        builder.Configuration["KvStore:DataDirectory"] is { Length: > 0 } configured
-            ? Path.GetFullPath(configured)
-            : Path.Combine(builder.AppHostDirectory, ".data");
+    /// <summary>
+    /// Where the nodes keep their write-ahead logs when the AppHost runs: <c>KvStore:DataDirectory</c>
+    /// (<c>--KvStore:DataDirectory=.data</c>), one folder per node, with the <c>fsync</c> parameter. Unset, the nodes keep
+    /// everything in memory, as the reference labs and bench/cluster.sh do, so the dashboard's figures are theirs.
+    /// </summary>
+    public static string? DataDirectory(this IDistributedApplicationBuilder builder) =>
+        builder.Configuration["KvStore:DataDirectory"] is { Length: > 0 } configured ? Path.GetFullPath(configured, builder.AppHostDirectory) : null;
 
     /// <summary>A folder for the load runner's reports: <c>artifacts/NAME</c> at the repository root.</summary>
     public static string ArtifactsDirectory(this IDistributedApplicationBuilder builder, string name) =>
