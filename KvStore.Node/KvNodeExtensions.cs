@@ -30,6 +30,7 @@ public static class KvNodeExtensions
         services.TryAddSingletonTimeProvider();
         services.AddSingleton<KeyValueState>();
         services.AddSingleton<NodeMetrics>();
+        services.AddSingleton(sp => new Failover.EpochStore(sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataDir));
         services.AddSingleton(sp => new ReplicationSecret(sp.GetRequiredService<IOptions<NodeOptions>>().Value.ReplicationToken ?? ""));
 
         var role = builder.Configuration["ROLE"];
@@ -41,6 +42,7 @@ public static class KvNodeExtensions
             services.AddSingleton<FollowerDirectory>();
             services.AddSingleton(sp => new QuorumTracker(sp.GetRequiredService<FollowerDirectory>().Endpoints.Count));
             services.AddSingleton<ISimulatedLag, UniformLag>();
+            services.AddSingleton<Failover.LeaderTerm>();
             services.AddSingleton<ReplicationCoordinator>();
             services.AddHostedService(sp => sp.GetRequiredService<ReplicationCoordinator>());
             services.AddSingleton<LeaderWriter>();
@@ -106,6 +108,7 @@ public static class KvNodeExtensions
             if (app.Services.GetService<LeaderLocation>() is { } leader)
                 await leader.ResolveAsync(options.Leader, resolver, cancellationToken);
             _ = app.Services.GetRequiredService<IReplicationLog>();
+            _ = app.Services.GetService<Failover.LeaderTerm>();
             return null;
         }
         catch (OptionsValidationException e)
@@ -154,7 +157,8 @@ public static class KvNodeExtensions
             sp.GetService<ReplicaApplier>(),
             sp.GetRequiredService<NodeMetrics>(),
             o.MaxValueBytes,
-            o.ReadWaitTimeoutSpan);
+            o.ReadWaitTimeoutSpan,
+            sp.GetRequiredService<Failover.EpochStore>());
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

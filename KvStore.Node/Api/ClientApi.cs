@@ -73,7 +73,7 @@ public static class ClientApi
             return Problems.NotLeader(node);
         return TypedResults.Ok(new ClusterResponse(
             node.Name, node.State.AppliedIndex, writer.DefaultQuorum, replication.MinDelay, replication.MaxDelay, replication.Statuses(),
-            node.AdvertisedUrl));
+            node.AdvertisedUrl, node.Epochs.Current));
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetKey(string key, HttpContext http, NodeContext node, CancellationToken cancellationToken)
@@ -171,6 +171,7 @@ public static class ClientApi
             m.CurrentVersion == 0 ? $"Key '{key}' does not exist." : $"Key '{key}' is at version {m.CurrentVersion}.",
             ("key", key), ("currentVersion", m.CurrentVersion)),
         WriteOutcome.NotFound => Problems.KeyNotFound(key),
+        WriteOutcome.Deposed d => Problems.NoLeader($"This node led epoch {d.Epoch} and has been deposed by a newer leader; it takes no writes."),
         _ => throw new InvalidOperationException($"Unexpected write outcome {outcome}."),
     };
 

@@ -22,7 +22,8 @@ public sealed record NodeContext(
     ReplicaApplier? Applier,
     NodeMetrics Metrics,
     int MaxValueBytes,
-    TimeSpan ReadWaitTimeout)
+    TimeSpan ReadWaitTimeout,
+    Failover.EpochStore Epochs)
 {
     public const int MaxKeyBytes = 1024;
 

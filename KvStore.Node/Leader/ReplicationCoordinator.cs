@@ -19,6 +19,7 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
         IReplicationLog log,
         KeyValueState state,
         QuorumTracker quorum,
+        Failover.LeaderTerm term,
         ISimulatedLag lag,
         NodeMetrics metrics,
         TimeProvider time,
@@ -32,7 +33,7 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
         var settings = new ReplicationSettings(o.ReplicationBatch, o.ReplicationPipeline);
         var advertisedUrl = string.IsNullOrWhiteSpace(o.AdvertisedUrl) ? null : o.AdvertisedUrl.Trim().TrimEnd('/');
         _clients = followers.Endpoints
-            .Select((endpoint, slot) => new FollowerClient(endpoint, slot, o.ReplicationToken!, lag, advertisedUrl))
+            .Select((endpoint, slot) => new FollowerClient(endpoint, slot, o.ReplicationToken!, lag, advertisedUrl) { Term = term })
             .ToArray();
         _replicators = followers.Endpoints
             .Select((endpoint, slot) => new FollowerReplicator(
