@@ -70,10 +70,17 @@ public static class ClientApi
     public static Results<Ok<ClusterResponse>, ProblemHttpResult> Cluster(NodeContext node)
     {
         if (node.Writer is not { } writer || node.Replication is not { } replication)
-            return Problems.NotLeader(node);
+        {
+            // Under FAILOVER=manual every node answers: the leader it knows of (null during an election) and the epoch.
+            return node.ManualFailover
+                ? TypedResults.Ok(new ClusterResponse(node.LeaderUrl ?? "", node.State.AppliedIndex, 0, 0, 0, [], node.AdvertisedUrl,
+                    node.Epochs.Current, node.LeaderUrl, node.RoleName))
+                : Problems.NotLeader(node);
+        }
+
         return TypedResults.Ok(new ClusterResponse(
             node.Name, node.State.AppliedIndex, writer.DefaultQuorum, replication.MinDelay, replication.MaxDelay, replication.Statuses(),
-            node.AdvertisedUrl, node.Epochs.Current));
+            node.AdvertisedUrl, node.Epochs.Current, node.AdvertisedUrl, node.RoleName));
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetKey(string key, HttpContext http, NodeContext node, CancellationToken cancellationToken)

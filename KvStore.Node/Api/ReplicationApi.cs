@@ -118,6 +118,9 @@ public static class ReplicationApi
 
         if (node.Applier is not { } applier)
         {
+            // A leader reached by a newer epoch's leader is deposed by it (and follows once it has handed over).
+            if (long.TryParse(http.Request.Headers[ReplicationProtocol.EpochHeader], NumberStyles.None, CultureInfo.InvariantCulture, out var epoch))
+                node.Roles.Current.Term?.Observe(epoch);
             return (null, default, Problems.Create(StatusCodes.Status403Forbidden, ErrorCodes.NotFollower,
                 $"{node.Name} is the leader; it does not accept replication."));
         }

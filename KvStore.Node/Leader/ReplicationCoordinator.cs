@@ -23,7 +23,8 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
         ISimulatedLag lag,
         NodeMetrics metrics,
         TimeProvider time,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        Failover.SelfUrl? self = null)
     {
         _log = log;
         var o = options.Value;
@@ -31,7 +32,8 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
         MinDelay = o.MinDelay;
         MaxDelay = o.MaxDelay;
         var settings = new ReplicationSettings(o.ReplicationBatch, o.ReplicationPipeline);
-        var advertisedUrl = string.IsNullOrWhiteSpace(o.AdvertisedUrl) ? null : o.AdvertisedUrl.Trim().TrimEnd('/');
+        // Under FAILOVER=manual the followers learn who leads from this: where they send writers.
+        var advertisedUrl = self?.Url?.TrimEnd('/') ?? (string.IsNullOrWhiteSpace(o.AdvertisedUrl) ? null : o.AdvertisedUrl.Trim().TrimEnd('/'));
         _clients = followers.Endpoints
             .Select((endpoint, slot) => new FollowerClient(endpoint, slot, o.ReplicationToken!, lag, advertisedUrl) { Term = term })
             .ToArray();
