@@ -44,7 +44,7 @@ public static class ClientApi
         return outcome switch
         {
             WriteOutcome.Committed c => Committed(http, key, c),
-            _ => OutcomeProblem(key, outcome),
+            _ => OutcomeProblem(key, outcome, http),
         };
     }
 
@@ -108,7 +108,7 @@ public static class ClientApi
 
         var outcome = await writer!.WriteAsync(new WriteCommand(key, body, ifVersion, quorum), cancellationToken);
         if (outcome is not WriteOutcome.Committed committed)
-            return OutcomeProblem(key, outcome);
+            return OutcomeProblem(key, outcome, http);
 
         var response = Committed(http, key, committed);
         return committed.Created ? TypedResults.Created($"/kv/{Uri.EscapeDataString(key)}", response.Value) : response;
@@ -122,7 +122,7 @@ public static class ClientApi
             return refused;
 
         var outcome = await writer!.WriteAsync(new WriteCommand(key, null, ifVersion, quorum), cancellationToken);
-        return outcome is WriteOutcome.Committed committed ? Committed(http, key, committed) : OutcomeProblem(key, outcome);
+        return outcome is WriteOutcome.Committed committed ? Committed(http, key, committed) : OutcomeProblem(key, outcome, http);
     }
 
     /// <summary>What PUT and DELETE on <c>/kv/{key}</c> check before touching the body: role, key, quorum, preconditions.</summary>
@@ -168,7 +168,15 @@ public static class ClientApi
         return TypedResults.Ok(new WriteResponse(key, committed.Version, committed.Quorum, committed.Acks));
     }
 
-    internal static ProblemHttpResult OutcomeProblem(string key, WriteOutcome outcome) => outcome switch
+    /// <summary>The problem answer for a write that did not commit; <paramref name="http"/> gets Retry-After when there is no leader to write to.</summary>
+    internal static ProblemHttpResult OutcomeProblem(string key, WriteOutcome outcome, HttpContext? http = null)
+    {
+        if (outcome is WriteOutcome.Deposed && http is not null)
+            http.Response.Headers.RetryAfter = "1";
+        return Problem(key, outcome);
+    }
+
+    private static ProblemHttpResult Problem(string key, WriteOutcome outcome) => outcome switch
     {
         WriteOutcome.QuorumTimeout t => Problems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.QuorumTimeout,
             $"Only {t.Acks} of the {t.Quorum} followers required acknowledged version {t.Version} in time. " +

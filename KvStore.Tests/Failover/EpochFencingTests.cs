@@ -49,7 +49,9 @@ public sealed class EpochFencingTests : IDisposable
             () => cluster.Leader.GetFromJsonAsync<JsonElement>("/cluster", ct),
             s => s.GetProperty("epoch").GetInt64() == 2, TimeSpan.FromSeconds(15), "the leader learns of epoch 2");
         Assert.Equal(2, status.GetProperty("epoch").GetInt64());
-        await Problem.AssertAsync(await cluster.WriteAsync("after", 2), HttpStatusCode.ServiceUnavailable, "no_leader");
+        using var refusedWrite = await cluster.WriteAsync("after", 2);
+        Assert.Equal(TimeSpan.FromSeconds(1), refusedWrite.Headers.RetryAfter?.Delta);
+        await Problem.AssertAsync(refusedWrite, HttpStatusCode.ServiceUnavailable, "no_leader");
 
         // follower1 kept what it had: the deposed leader could not make it drop or add anything.
         var data = await TestCluster.DataAsync(cluster.Followers[0]);
