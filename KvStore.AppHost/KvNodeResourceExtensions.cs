@@ -77,9 +77,11 @@ public static class KvNodeResourceExtensions
     public static string? DataDirectory(this IDistributedApplicationBuilder builder) =>
         builder.Configuration["KvStore:DataDirectory"] is { Length: > 0 } configured ? Path.GetFullPath(configured, builder.AppHostDirectory) : null;
 
-    /// <summary>A folder for the load runner's reports: <c>artifacts/NAME</c> at the repository root.</summary>
-    public static string ArtifactsDirectory(this IDistributedApplicationBuilder builder, string name) =>
-        Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", "artifacts", name));
+    /// <summary>
+    /// A folder for the load runner's reports, <c>artifacts/NAME</c> at the repository root, relative to the load runner's
+    /// working directory (DCP starts a project in its own folder), so the published model names no machine's paths.
+    /// </summary>
+    public static string ArtifactsDirectory(this IDistributedApplicationBuilder builder, string name) => $"../artifacts/{name}";
 }
 
 /// <summary>Marks a node whose DATA_DIR is a named volume when published to containers.</summary>
