@@ -30,25 +30,45 @@ public static class KvNodeExtensions
         services.TryAddSingletonTimeProvider();
         services.AddSingleton<KeyValueState>();
         services.AddSingleton<NodeMetrics>();
+        services.AddSingleton(sp => new Failover.EpochStore(sp.GetRequiredService<IOptions<NodeOptions>>().Value.DataDir));
         services.AddSingleton(sp => new ReplicationSecret(sp.GetRequiredService<IOptions<NodeOptions>>().Value.ReplicationToken ?? ""));
 
         var role = builder.Configuration["ROLE"];
         var isLeader = string.Equals(role, "leader", StringComparison.OrdinalIgnoreCase);
-        services.AddSingleton(sp => CreateLog(sp, isLeader));
+        var manual = string.Equals(builder.Configuration["FAILOVER"]?.Trim(), "manual", StringComparison.OrdinalIgnoreCase);
+        services.AddSingleton(sp => CreateLog(sp, isLeader, manual));
         services.AddHostedService<LogCompactor>();
-        if (isLeader)
+        if (manual)
+        {
+            // Every node may lead: the leader's parts are built at each promotion (FailoverController), the follower's once.
+            services.AddSingleton<FollowerDirectory>();
+            services.AddSingleton<ISimulatedLag, UniformLag>();
+            services.AddSingleton<ReplicaApplier>();
+            services.AddSingleton<LeaderLocation>();
+            services.AddSingleton<Failover.PeerClient>();
+            services.AddSingleton(sp => new Failover.NodeRoles(
+                new Failover.RoleParts(NodeRole.Follower, null, null, null, sp.GetRequiredService<ReplicaApplier>())));
+            services.AddSingleton<Failover.FailoverController>();
+            services.AddHostedService(sp => sp.GetRequiredService<Failover.FailoverController>());
+        }
+        else if (isLeader)
         {
             services.AddSingleton<FollowerDirectory>();
             services.AddSingleton(sp => new QuorumTracker(sp.GetRequiredService<FollowerDirectory>().Endpoints.Count));
             services.AddSingleton<ISimulatedLag, UniformLag>();
+            services.AddSingleton<Failover.LeaderTerm>();
             services.AddSingleton<ReplicationCoordinator>();
             services.AddHostedService(sp => sp.GetRequiredService<ReplicationCoordinator>());
             services.AddSingleton<LeaderWriter>();
+            services.AddSingleton(sp => new Failover.NodeRoles(new Failover.RoleParts(NodeRole.Leader, sp.GetRequiredService<LeaderWriter>(),
+                sp.GetRequiredService<ReplicationCoordinator>(), sp.GetRequiredService<Failover.LeaderTerm>(), null)));
         }
         else
         {
             services.AddSingleton<ReplicaApplier>();
             services.AddSingleton<LeaderLocation>();
+            services.AddSingleton(sp => new Failover.NodeRoles(
+                new Failover.RoleParts(NodeRole.Follower, null, null, null, sp.GetRequiredService<ReplicaApplier>())));
         }
 
         services.AddSingleton(CreateContext);
@@ -81,6 +101,7 @@ public static class KvNodeExtensions
         app.UseStatusCodePages();
         app.MapClientApi();
         app.MapReplicationApi();
+        app.MapAdminApi();
         app.MapExplorerApi();
         app.MapDefaultEndpoints();
         return app;
@@ -106,6 +127,7 @@ public static class KvNodeExtensions
             if (app.Services.GetService<LeaderLocation>() is { } leader)
                 await leader.ResolveAsync(options.Leader, resolver, cancellationToken);
             _ = app.Services.GetRequiredService<IReplicationLog>();
+            _ = app.Services.GetService<Failover.LeaderTerm>();
             return null;
         }
         catch (OptionsValidationException e)
@@ -118,13 +140,14 @@ public static class KvNodeExtensions
         }
     }
 
-    private static IReplicationLog CreateLog(IServiceProvider sp, bool isLeader)
+    private static IReplicationLog CreateLog(IServiceProvider sp, bool isLeader, bool manual)
     {
         var o = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
         var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("KvStore.Node.Storage");
 
-        // Followers serve no log reads, so they keep none in memory; their durability is the WAL's.
-        var retain = isLeader ? o.LogRetain : 0;
+        // Followers serve no log reads, so they keep none in memory; their durability is the WAL's. Under FAILOVER=manual
+        // any node may become the leader and must then stream its log to the others, so every node keeps LOG_RETAIN.
+        var retain = isLeader || manual ? o.LogRetain : 0;
         if (string.IsNullOrWhiteSpace(o.DataDir))
         {
             StorageLog.InMemoryOnly(logger, o.EffectiveName);
@@ -145,16 +168,15 @@ public static class KvNodeExtensions
         var o = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
         return new NodeContext(
             o.EffectiveName,
-            o.ParsedRole,
+            sp.GetRequiredService<Failover.NodeRoles>(),
             string.IsNullOrWhiteSpace(o.AdvertisedUrl) ? null : o.AdvertisedUrl.Trim().TrimEnd('/'),
             sp.GetService<LeaderLocation>(),
             sp.GetRequiredService<KeyValueState>(),
-            sp.GetService<LeaderWriter>(),
-            sp.GetService<ReplicationCoordinator>(),
-            sp.GetService<ReplicaApplier>(),
             sp.GetRequiredService<NodeMetrics>(),
             o.MaxValueBytes,
-            o.ReadWaitTimeoutSpan);
+            o.ReadWaitTimeoutSpan,
+            sp.GetRequiredService<Failover.EpochStore>(),
+            o.ManualFailover);
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

@@ -44,7 +44,7 @@ public static class ClientApi
         return outcome switch
         {
             WriteOutcome.Committed c => Committed(http, key, c),
-            _ => OutcomeProblem(key, outcome),
+            _ => OutcomeProblem(key, outcome, http),
         };
     }
 
@@ -70,10 +70,17 @@ public static class ClientApi
     public static Results<Ok<ClusterResponse>, ProblemHttpResult> Cluster(NodeContext node)
     {
         if (node.Writer is not { } writer || node.Replication is not { } replication)
-            return Problems.NotLeader(node);
+        {
+            // Under FAILOVER=manual every node answers: the leader it knows of (null during an election) and the epoch.
+            return node.ManualFailover
+                ? TypedResults.Ok(new ClusterResponse(node.LeaderUrl ?? "", node.State.AppliedIndex, 0, 0, 0, [], node.AdvertisedUrl,
+                    node.Epochs.Current, node.LeaderUrl, node.RoleName))
+                : Problems.NotLeader(node);
+        }
+
         return TypedResults.Ok(new ClusterResponse(
             node.Name, node.State.AppliedIndex, writer.DefaultQuorum, replication.MinDelay, replication.MaxDelay, replication.Statuses(),
-            node.AdvertisedUrl));
+            node.AdvertisedUrl, node.Epochs.Current, node.AdvertisedUrl, node.RoleName));
     }
 
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetKey(string key, HttpContext http, NodeContext node, CancellationToken cancellationToken)
@@ -101,7 +108,7 @@ public static class ClientApi
 
         var outcome = await writer!.WriteAsync(new WriteCommand(key, body, ifVersion, quorum), cancellationToken);
         if (outcome is not WriteOutcome.Committed committed)
-            return OutcomeProblem(key, outcome);
+            return OutcomeProblem(key, outcome, http);
 
         var response = Committed(http, key, committed);
         return committed.Created ? TypedResults.Created($"/kv/{Uri.EscapeDataString(key)}", response.Value) : response;
@@ -115,7 +122,7 @@ public static class ClientApi
             return refused;
 
         var outcome = await writer!.WriteAsync(new WriteCommand(key, null, ifVersion, quorum), cancellationToken);
-        return outcome is WriteOutcome.Committed committed ? Committed(http, key, committed) : OutcomeProblem(key, outcome);
+        return outcome is WriteOutcome.Committed committed ? Committed(http, key, committed) : OutcomeProblem(key, outcome, http);
     }
 
     /// <summary>What PUT and DELETE on <c>/kv/{key}</c> check before touching the body: role, key, quorum, preconditions.</summary>
@@ -161,7 +168,15 @@ public static class ClientApi
         return TypedResults.Ok(new WriteResponse(key, committed.Version, committed.Quorum, committed.Acks));
     }
 
-    internal static ProblemHttpResult OutcomeProblem(string key, WriteOutcome outcome) => outcome switch
+    /// <summary>The problem answer for a write that did not commit; <paramref name="http"/> gets Retry-After when there is no leader to write to.</summary>
+    internal static ProblemHttpResult OutcomeProblem(string key, WriteOutcome outcome, HttpContext? http = null)
+    {
+        if (outcome is WriteOutcome.Deposed && http is not null)
+            http.Response.Headers.RetryAfter = "1";
+        return Problem(key, outcome);
+    }
+
+    private static ProblemHttpResult Problem(string key, WriteOutcome outcome) => outcome switch
     {
         WriteOutcome.QuorumTimeout t => Problems.Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.QuorumTimeout,
             $"Only {t.Acks} of the {t.Quorum} followers required acknowledged version {t.Version} in time. " +
@@ -171,6 +186,7 @@ public static class ClientApi
             m.CurrentVersion == 0 ? $"Key '{key}' does not exist." : $"Key '{key}' is at version {m.CurrentVersion}.",
             ("key", key), ("currentVersion", m.CurrentVersion)),
         WriteOutcome.NotFound => Problems.KeyNotFound(key),
+        WriteOutcome.Deposed d => Problems.NoLeader($"This node led epoch {d.Epoch} and has been deposed by a newer leader; it takes no writes."),
         _ => throw new InvalidOperationException($"Unexpected write outcome {outcome}."),
     };
 

@@ -15,6 +15,9 @@ public sealed record DataResponse(string Node, string Role, long AppliedIndex, D
 /// <summary>
 /// The leader's view of replication; <see cref="MinDelay"/>/<see cref="MaxDelay"/> (seconds) are the simulated lag bounds.
 /// <see cref="AdvertisedUrl"/> is the leader's ADVERTISED_URL (null when unset), as each follower's is in its status.
+/// <see cref="Epoch"/> is the newest epoch the node knows (its own while it leads). Under FAILOVER=manual followers answer
+/// too: <see cref="LeaderUrl"/> is the leader they know of (null during an election), <see cref="Role"/> what the node is.
 /// </summary>
 public sealed record ClusterResponse(
-    string Leader, long LastIndex, int WriteQuorum, double MinDelay, double MaxDelay, IReadOnlyList<FollowerStatus> Followers, string? AdvertisedUrl);
+    string Leader, long LastIndex, int WriteQuorum, double MinDelay, double MaxDelay, IReadOnlyList<FollowerStatus> Followers, string? AdvertisedUrl,
+    long Epoch = 0, string? LeaderUrl = null, string? Role = null);

@@ -27,4 +27,6 @@ public static class ErrorCodes
     public const string InvalidLimit = "invalid_limit";
     public const string LeaderUnreachable = "leader_unreachable";
     public const string InternalError = "internal_error";
+    public const string StaleEpoch = "stale_epoch";
+    public const string NoLeader = "no_leader";
 }

@@ -11,4 +11,8 @@ namespace KvStore.Node.Api;
 [JsonSerializable(typeof(ClusterResponse))]
 [JsonSerializable(typeof(ReplicateResponse))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(Failover.PositionResponse))]
+[JsonSerializable(typeof(Failover.FenceResponse))]
+[JsonSerializable(typeof(Failover.PromoteResponse))]
+[JsonSerializable(typeof(Failover.StepDownResponse))]
 public sealed partial class KvJsonContext : JsonSerializerContext;

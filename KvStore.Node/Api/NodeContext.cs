@@ -7,24 +7,31 @@ using KvStore.Node.Telemetry;
 namespace KvStore.Node.Api;
 
 /// <summary>
-/// What the HTTP handlers need to know about this node. <see cref="Writer"/> and <see cref="Replication"/> exist only on
-/// the leader, <see cref="Applier"/> and <see cref="Leader"/> only on followers. <see cref="AdvertisedUrl"/> is this
-/// node's ADVERTISED_URL, if set.
+/// What the HTTP handlers need to know about this node. <see cref="Writer"/> and <see cref="Replication"/> exist only while
+/// it leads, <see cref="Applier"/> only while it follows (read from <see cref="Roles"/> at each call: under FAILOVER=manual
+/// the role changes). <see cref="AdvertisedUrl"/> is this node's ADVERTISED_URL, if set.
 /// </summary>
 public sealed record NodeContext(
     string Name,
-    NodeRole Role,
+    Failover.NodeRoles Roles,
     string? AdvertisedUrl,
     LeaderLocation? Leader,
     KeyValueState State,
-    LeaderWriter? Writer,
-    ReplicationCoordinator? Replication,
-    ReplicaApplier? Applier,
     NodeMetrics Metrics,
     int MaxValueBytes,
-    TimeSpan ReadWaitTimeout)
+    TimeSpan ReadWaitTimeout,
+    Failover.EpochStore Epochs,
+    bool ManualFailover = false)
 {
     public const int MaxKeyBytes = 1024;
+
+    public NodeRole Role => Roles.Current.Role;
+
+    public LeaderWriter? Writer => Roles.Current.Writer;
+
+    public ReplicationCoordinator? Replication => Roles.Current.Replication;
+
+    public ReplicaApplier? Applier => Roles.Current.Applier;
 
     /// <summary>Where a follower sends writes: the leader's advertised URL, else LEADER.</summary>
     public string? LeaderUrl => Leader?.Url;

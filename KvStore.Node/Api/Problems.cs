@@ -18,7 +18,11 @@ public static class Problems
     public static ProblemHttpResult NotLeader(NodeContext node) =>
         Create(StatusCodes.Status421MisdirectedRequest, ErrorCodes.NotLeader,
             $"{node.Name} is a follower; send writes to the leader" + (node.LeaderUrl is null ? "." : $" at {node.LeaderUrl}."),
-            ("leader", node.LeaderUrl));
+            ("leader", node.LeaderUrl), ("epoch", node.Epochs.Current));
+
+    /// <summary>503 <c>no_leader</c>: no node is known to lead right now (an election, or a deposed leader); retry shortly.</summary>
+    public static ProblemHttpResult NoLeader(string detail) =>
+        Create(StatusCodes.Status503ServiceUnavailable, ErrorCodes.NoLeader, detail, ("retryAfterSeconds", 1));
 
     public static ProblemHttpResult KeyNotFound(string key) =>
         Create(StatusCodes.Status404NotFound, ErrorCodes.NotFound, $"Key '{key}' does not exist.", ("key", key));

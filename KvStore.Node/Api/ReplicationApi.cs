@@ -1,3 +1,5 @@
+using System.Globalization;
+using KvStore.Node.Failover;
 using KvStore.Node.Follower;
 using KvStore.Node.Replication;
 using KvStore.Node.Storage.Durability;
@@ -9,7 +11,9 @@ namespace KvStore.Node.Api;
 /// <summary>
 /// The internal API between leader and followers, kept apart from the client API. Only a caller holding
 /// REPLICATION_TOKEN can change a follower's data, and only through the leader's ordered log (or a
-/// snapshot of it). A message is decoded and checked whole before anything is applied.
+/// snapshot of it). A message is decoded and checked whole before anything is applied. A leader of an epoch older than
+/// the newest this follower knows is refused (409 stale_epoch naming the newer epoch, which deposes it); a newer one
+/// is followed, after this replica's log is cut back to where it agrees with that leader's.
 /// </summary>
 public static class ReplicationApi
 {
@@ -35,6 +39,9 @@ public static class ReplicationApi
         var (applier, logId, refused) = Admit(http, node, secret, streaming ? null : LogRecordCodec.ContentType);
         if (refused is not null)
             return refused;
+        var (epoch, badEpoch) = await FollowLeaderAsync(http, node, applier!, logId, cancellationToken);
+        if (badEpoch is not null)
+            return badEpoch;
 
         if (streaming)
         {
@@ -43,7 +50,7 @@ public static class ReplicationApi
 
             // The stream never ends on its own: a stopping node ends it, or shutdown would wait out its timeout.
             using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);
-            await ReplicationStreamReceiver.RunAsync(http, applier!, logId, node.Name, node.AdvertisedUrl,
+            await ReplicationStreamReceiver.RunAsync(http, applier!, logId, epoch, node.Name, node.AdvertisedUrl,
                 loggers.CreateLogger(typeof(ReplicationStreamReceiver)), session.Token);
             return TypedResults.Empty;
         }
@@ -52,7 +59,17 @@ public static class ReplicationApi
         if (LogRecordCodec.ReadAll(body.Span) is not { } entries)
             return Problems.BadRequest(ErrorCodes.InvalidBatch, "The message is truncated or fails its checksum; nothing was applied.");
 
-        var (applied, gap) = await applier!.ApplyAsync(logId, entries, cancellationToken);
+        long applied;
+        bool gap;
+        try
+        {
+            (applied, gap) = await applier!.ApplyAsync(logId, epoch, entries, cancellationToken);
+        }
+        catch (StaleEpochException e)
+        {
+            return StaleEpoch(http, node, e.Epoch);
+        }
+
         if (gap)
         {
             return Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.LogGap,
@@ -69,6 +86,8 @@ public static class ReplicationApi
         var (applier, logId, refused) = Admit(http, node, secret, SnapshotFile.ContentType);
         if (refused is not null)
             return refused;
+        if ((await FollowLeaderAsync(http, node, applier!, logId, cancellationToken)).Refused is { } badEpoch)
+            return badEpoch;
 
         var body = await ReadBodyAsync(http, cancellationToken);
         Storage.StateSnapshot snapshot;
@@ -99,6 +118,9 @@ public static class ReplicationApi
 
         if (node.Applier is not { } applier)
         {
+            // A leader reached by a newer epoch's leader is deposed by it (and follows once it has handed over).
+            if (long.TryParse(http.Request.Headers[ReplicationProtocol.EpochHeader], NumberStyles.None, CultureInfo.InvariantCulture, out var epoch))
+                node.Roles.Current.Term?.Observe(epoch);
             return (null, default, Problems.Create(StatusCodes.Status403Forbidden, ErrorCodes.NotFollower,
                 $"{node.Name} is the leader; it does not accept replication."));
         }
@@ -115,6 +137,35 @@ public static class ReplicationApi
             return (null, default, Problems.BadRequest(ErrorCodes.MissingLogId, $"Replication messages carry the leader's {ReplicationProtocol.LogIdHeader}."));
 
         return (applier, logId, null);
+    }
+
+    /// <summary>The caller's epoch (absent: 1) and history; refused when this node knows a newer epoch.</summary>
+    private static async Task<(long Epoch, ProblemHttpResult? Refused)> FollowLeaderAsync(
+        HttpContext http, NodeContext node, ReplicaApplier applier, Guid logId, CancellationToken cancellationToken)
+    {
+        var headers = http.Request.Headers;
+        var epochText = headers[ReplicationProtocol.EpochHeader].ToString();
+        long epoch = 1;
+        if (epochText.Length > 0 && (!long.TryParse(epochText, NumberStyles.None, CultureInfo.InvariantCulture, out epoch) || epoch < 1))
+            return (0, Problems.BadRequest(ErrorCodes.InvalidBatch, $"{ReplicationProtocol.EpochHeader} must be a positive integer."));
+        var history = headers[ReplicationProtocol.EpochsHeader].ToString() is { Length: > 0 } text
+            ? EpochHistory.Parse(text)
+            : EpochHistory.Initial;
+        if (history is null || history[^1].Epoch > epoch)
+            return (0, Problems.BadRequest(ErrorCodes.InvalidBatch, $"{ReplicationProtocol.EpochsHeader} is not an epoch history ending at or before epoch {epoch}."));
+
+        return await applier.FollowLeaderAsync(logId, epoch, history, cancellationToken)
+            ? (epoch, null)
+            : (0, StaleEpoch(http, node, epoch));
+    }
+
+    private static ProblemHttpResult StaleEpoch(HttpContext http, NodeContext node, long epoch)
+    {
+        var known = node.Epochs.Current;
+        http.Response.Headers[ReplicationProtocol.EpochHeader] = known.ToString(CultureInfo.InvariantCulture);
+        return Problems.Create(StatusCodes.Status409Conflict, ErrorCodes.StaleEpoch,
+            $"{node.Name} knows epoch {known}; a leader of epoch {epoch} has been deposed and may not replicate here.",
+            ("epoch", known), ("leaderEpoch", epoch));
     }
 
     private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext http, CancellationToken cancellationToken)

@@ -46,6 +46,14 @@ public sealed class NodeOptions
     [ConfigurationKeyName("ADVERTISED_URL")]
     public string? AdvertisedUrl { get; set; }
 
+    /// <summary>off (default: ROLE is fixed) | manual (POST /admin/promote, /admin/step-down; ROLE is only how a node starts).</summary>
+    [ConfigurationKeyName("FAILOVER")]
+    public string? Failover { get; set; }
+
+    /// <summary>With FAILOVER=manual: the other nodes, as URLs or service names; a node that leads replicates to all of them.</summary>
+    [ConfigurationKeyName("PEERS")]
+    public string? Peers { get; set; }
+
     [ConfigurationKeyName("DATA_DIR")]
     public string? DataDir { get; set; }
 
@@ -86,8 +94,11 @@ public sealed class NodeOptions
 
     public NodeRole ParsedRole => Enum.Parse<NodeRole>(Role!, ignoreCase: true);
 
+    /// <summary>Whom this node replicates to when it leads: FOLLOWERS, or PEERS under FAILOVER=manual.</summary>
     public string[] FollowerReferences =>
-        (Followers ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        ((ManualFailover ? Peers : Followers) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    public bool ManualFailover => string.Equals(Failover?.Trim(), "manual", StringComparison.OrdinalIgnoreCase);
 
     public string EffectiveName => string.IsNullOrWhiteSpace(NodeName) ? ParsedRole.ToString().ToLowerInvariant() : NodeName;
 

@@ -40,7 +40,23 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         if (!string.IsNullOrWhiteSpace(o.AdvertisedUrl) && !IsHttpUrl(o.AdvertisedUrl))
             failures.Add($"ADVERTISED_URL must be an absolute http(s) URL such as http://localhost:8001 (got '{o.AdvertisedUrl}')");
 
-        if (role == NodeRole.Leader)
+        var failover = o.Failover?.Trim().ToLowerInvariant();
+        if (failover is not (null or "" or "off" or "manual"))
+        {
+            failures.Add(failover == "etcd"
+                ? "FAILOVER=etcd is not available in this build; use 'off' or 'manual'"
+                : $"FAILOVER must be 'off' or 'manual' (got '{o.Failover}')");
+        }
+
+        if (o.ManualFailover)
+        {
+            var peers = o.FollowerReferences.Length;
+            if (peers == 0)
+                failures.Add("FAILOVER=manual needs PEERS: a comma list of the other nodes' URLs or service names");
+            else if (o.WriteQuorum < 0 || o.WriteQuorum > peers)
+                failures.Add($"WRITE_QUORUM ({o.WriteQuorum}) must be between 0 and the number of PEERS ({peers}): whoever leads replicates to its peers");
+        }
+        else if (role == NodeRole.Leader)
         {
             var followers = o.FollowerReferences.Length;
             if (o.WriteQuorum < 0 || o.WriteQuorum > followers)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KvStore.Node.Failover;
 using KvStore.Node.Storage;
 using KvStore.Node.Telemetry;
 
@@ -9,9 +10,11 @@ namespace KvStore.Node.Follower;
 /// log and applied strictly in index order; an index is acknowledged only once it is durable here.
 /// Messages are pipelined and each pays its own lag, so one may overtake its predecessor: it waits
 /// (briefly) for the predecessor instead of leaving a gap; if that never comes, the leader is told where
-/// this replica stands and restarts the stream from there.
+/// this replica stands and restarts the stream from there. Fencing: entries of an epoch older than the newest this node
+/// knows are refused under the same lock that appends, so once this node has learned of epoch e nothing of an older
+/// leader is appended here, and the position it reports to e's candidate stays true.
 /// </summary>
-public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog log, ILogger<ReplicaApplier> logger) : IDisposable
+public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog log, EpochStore epochs, ILogger<ReplicaApplier> logger) : IDisposable
 {
     /// <summary>How long a message that overtook its predecessor waits for it.</summary>
     public static readonly TimeSpan ReorderWait = TimeSpan.FromMilliseconds(100);
@@ -29,10 +32,10 @@ public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog 
     /// Appends and applies <paramref name="entries"/> and waits until they are durable; returns the durable applied index
     /// and whether the message left a gap (see <see cref="AppendAsync"/>).
     /// </summary>
-    public async Task<(long AppliedIndex, bool Gap)> ApplyAsync(Guid logId, List<LogEntry> entries, CancellationToken cancellationToken,
+    public async Task<(long AppliedIndex, bool Gap)> ApplyAsync(Guid logId, long epoch, List<LogEntry> entries, CancellationToken cancellationToken,
         bool mayBeOvertaken = true)
     {
-        var (applied, gap) = await AppendAsync(logId, entries, cancellationToken, mayBeOvertaken);
+        var (applied, gap) = await AppendAsync(logId, epoch, entries, cancellationToken, mayBeOvertaken);
         await log.WaitDurableAsync(applied, cancellationToken);
         return (applied, gap);
     }
@@ -44,7 +47,7 @@ public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog 
     /// A frame from the stream never waits for a predecessor (<paramref name="mayBeOvertaken"/> false): the stream's
     /// receiver puts frames back in order itself, so a gap means the leader's idea of this replica's position is wrong.
     /// </summary>
-    public async Task<(long AppliedIndex, bool Gap)> AppendAsync(Guid logId, List<LogEntry> entries, CancellationToken cancellationToken,
+    public async Task<(long AppliedIndex, bool Gap)> AppendAsync(Guid logId, long epoch, List<LogEntry> entries, CancellationToken cancellationToken,
         bool mayBeOvertaken = true, ActivityContext parent = default)
     {
         if (logId != log.LogId)
@@ -73,6 +76,8 @@ public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog 
         {
             if (logId != log.LogId)
                 return (log.DurableIndex, true);
+            if (epoch < epochs.Current)
+                throw new StaleEpochException(epoch, epochs.Current);
 
             var next = new List<LogEntry>(entries.Count);
             foreach (var entry in entries)
@@ -137,7 +142,62 @@ public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog 
         }
     }
 
+    /// <summary>
+    /// Admits a leader of <paramref name="epoch"/> with <paramref name="history"/>: false when this node knows a newer
+    /// epoch. Otherwise this node's log is cut back to where it agrees with the leader's (entries of an epoch that ended
+    /// earlier in the leader's history were never acknowledged at quorum: a deposed leader's tail), on disk too, and
+    /// the leader's history becomes this node's. Truncation drops the whole state and lets the leader stream its log
+    /// (or a snapshot) from the top: simple, and the state can never keep an entry the log lost.
+    /// </summary>
+    public async Task<bool> FollowLeaderAsync(Guid logId, long epoch, IReadOnlyList<EpochStart> history, CancellationToken cancellationToken)
+    {
+        // Checked before a new history may wipe this replica: a deposed leader must not make anyone drop anything.
+        if (epoch < epochs.Current)
+            return false;
+        await FollowHistoryAsync(logId, cancellationToken);
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (epoch < epochs.Current)
+                return false;
+            var last = log.LastIndex;
+            var agreed = EpochHistory.AgreedPrefix(epochs.History, last, history);
+            if (agreed < last)
+            {
+                LogTruncating(logger, last - agreed, agreed + 1, last, epoch);
+                await log.WaitDurableAsync(last, cancellationToken);
+                await log.ResetAsync(logId, StateSnapshot.Empty, cancellationToken);
+                state.Restore(StateSnapshot.Empty);
+            }
+
+            return epochs.Follow(epoch, history);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Learns of <paramref name="epoch"/> (durably) and answers where this log ends; from now on older leaders' entries are refused.</summary>
+    public async Task<(bool Adopted, LogPosition Position)> FenceAsync(long epoch, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var adopted = epochs.Adopt(epoch);
+            var last = log.DurableIndex;
+            return (adopted, new LogPosition(EpochHistory.EpochAt(epochs.History, last), last));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     public void Dispose() => _gate.Dispose();
+
+    [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "Truncating {Count} entries ({First}..{Last}) the leader of epoch {Epoch} does not have; this replica is caught up again from the leader")]
+    private static partial void LogTruncating(ILogger logger, long count, long first, long last, long epoch);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Leader log changed from {OldLogId} to {NewLogId}; dropping {AppliedIndex} entries of the old history")]
     private static partial void LogHistoryChanged(ILogger logger, Guid oldLogId, Guid newLogId, long appliedIndex);

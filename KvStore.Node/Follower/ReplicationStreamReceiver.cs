@@ -24,7 +24,7 @@ public static partial class ReplicationStreamReceiver
         http.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } &&
         string.Equals(http.Request.Headers.Upgrade, ReplicationStreamFormat.UpgradeToken, StringComparison.OrdinalIgnoreCase);
 
-    public static async Task RunAsync(HttpContext http, ReplicaApplier applier, Guid logId, string nodeName, string? advertisedUrl,
+    public static async Task RunAsync(HttpContext http, ReplicaApplier applier, Guid logId, long epoch, string nodeName, string? advertisedUrl,
         ILogger logger, CancellationToken cancellationToken)
     {
         // The session lasts as long as the leader does: its request span would be one endless span. Each frame
@@ -52,11 +52,17 @@ public static partial class ReplicationStreamReceiver
 
         try
         {
-            await ReceiveAsync(applier, logId, logger, connection, frames, acks, applied, cancellationToken);
+            await ReceiveAsync(applier, logId, epoch, logger, connection, frames, acks, applied, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // This node is stopping or the leader went away: closing the connection is the whole answer.
+        }
+        catch (Failover.StaleEpochException e)
+        {
+            // A newer leader (or its candidate) reached this node while the stream was open: the old one is fenced off.
+            // The leader's next attempt is refused with the newer epoch, which deposes it.
+            LogStaleEpoch(logger, e.Epoch, e.Known);
         }
         catch (InvalidDataException e)
         {
@@ -65,7 +71,7 @@ public static partial class ReplicationStreamReceiver
         }
     }
 
-    private static async Task ReceiveAsync(ReplicaApplier applier, Guid logId, ILogger logger, Stream connection, PipeReader frames,
+    private static async Task ReceiveAsync(ReplicaApplier applier, Guid logId, long epoch, ILogger logger, Stream connection, PipeReader frames,
         ArrayBufferWriter<byte> acks, long applied, CancellationToken cancellationToken)
     {
         // Frames ahead of the log, by first index. The leader bounds how far it runs ahead of what is applied here,
@@ -94,7 +100,7 @@ public static partial class ReplicationStreamReceiver
                     {
                         if (next.Last <= applied)
                             continue;
-                        var (index, gap) = await applier.AppendAsync(logId, next.Entries, cancellationToken, mayBeOvertaken: false, parent: next.Trace);
+                        var (index, gap) = await applier.AppendAsync(logId, epoch, next.Entries, cancellationToken, mayBeOvertaken: false, parent: next.Trace);
                         applied = index;
                         advanced = true;
                         if (gap)
@@ -193,6 +199,9 @@ public static partial class ReplicationStreamReceiver
 
     [LoggerMessage(EventId = 40, Level = LogLevel.Warning, Message = "Closing the replication stream: {Reason}")]
     private static partial void LogRefusedFrame(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Closing the replication stream of epoch {Epoch}: this node knows epoch {Known}")]
+    private static partial void LogStaleEpoch(ILogger logger, long epoch, long known);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "A replication frame did not follow this replica's log (applied up to {Index}); asking the leader to resume from there")]
     private static partial void LogGap(ILogger logger, long index);

@@ -45,6 +45,9 @@ internal sealed class FollowerClient : IDisposable
         { Timeout = Timeout.InfiniteTimeSpan };
     }
 
+    /// <summary>The epoch this leader leads, sent on every call; a follower that answers with a newer one deposes it.</summary>
+    public Failover.LeaderTerm? Term { get; init; }
+
     /// <summary>The follower's ADVERTISED_URL as its last stream answer gave it; null when it sent none.</summary>
     public string? FollowerAdvertisedUrl => _followerAdvertisedUrl;
 
@@ -60,6 +63,7 @@ internal sealed class FollowerClient : IDisposable
         request.Headers.Upgrade.Add(new ProductHeaderValue(ReplicationStreamFormat.UpgradeToken));
         request.Headers.Authorization = _authorization;
         request.Headers.Add(ReplicationProtocol.LogIdHeader, logId.ToString());
+        AddEpoch(request);
         if (_advertisedUrl is not null)
             request.Headers.Add(ReplicationStreamFormat.AdvertisedUrlHeader, _advertisedUrl);
 
@@ -81,6 +85,7 @@ internal sealed class FollowerClient : IDisposable
         {
             if (response.StatusCode != HttpStatusCode.SwitchingProtocols)
             {
+                ObserveEpoch(response);
                 var detail = await response.Content.ReadAsStringAsync(cancellationToken);
                 throw new ReplicationRejectedException(response.StatusCode, detail.Length > 200 ? detail[..200] : detail);
             }
@@ -111,16 +116,36 @@ internal sealed class FollowerClient : IDisposable
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(SnapshotFile.ContentType);
         request.Headers.Authorization = _authorization;
         request.Headers.Add(ReplicationProtocol.LogIdHeader, logId.ToString());
+        AddEpoch(request);
 
         using var response = await _http.SendAsync(request, cancellationToken);
         if (response.StatusCode != HttpStatusCode.OK)
         {
+            ObserveEpoch(response);
             var detail = await response.Content.ReadAsStringAsync(cancellationToken);
             throw new ReplicationRejectedException(response.StatusCode, detail.Length > 200 ? detail[..200] : detail);
         }
 
         return await response.Content.ReadFromJsonAsync(KvJsonContext.Default.ReplicateResponse, cancellationToken)
             ?? throw new System.Text.Json.JsonException("empty replicate response");
+    }
+
+    private void AddEpoch(HttpRequestMessage request)
+    {
+        if (Term is not { } term)
+            return;
+        request.Headers.Add(ReplicationProtocol.EpochHeader, term.Epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        request.Headers.Add(ReplicationProtocol.EpochsHeader, term.History);
+    }
+
+    /// <summary>A refusal naming a newer epoch (409 stale_epoch) deposes this leader.</summary>
+    private void ObserveEpoch(HttpResponseMessage response)
+    {
+        if (Term is { } term && response.Headers.TryGetValues(ReplicationProtocol.EpochHeader, out var values) &&
+            long.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var epoch))
+        {
+            term.Observe(epoch);
+        }
     }
 
     public void Dispose() => _http.Dispose();

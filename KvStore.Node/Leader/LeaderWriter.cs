@@ -21,6 +21,7 @@ public sealed class LeaderWriter(
     KeyValueState state,
     QuorumTracker quorum,
     ReplicationCoordinator replication,
+    Failover.LeaderTerm term,
     NodeMetrics metrics,
     TimeProvider time,
     IOptions<NodeOptions> options)
@@ -46,6 +47,7 @@ public sealed class LeaderWriter(
             WriteOutcome.Committed c => ("committed", c.Version, c.Acks),
             WriteOutcome.QuorumTimeout t => ("quorum_timeout", t.Version, t.Acks),
             WriteOutcome.VersionMismatch => ("version_mismatch", 0L, 0),
+            WriteOutcome.Deposed => ("deposed", 0L, 0),
             _ => ("not_found", 0L, 0),
         };
         if (outcome is WriteOutcome.QuorumTimeout)
@@ -66,6 +68,10 @@ public sealed class LeaderWriter(
         bool created;
         lock (_appendGate)
         {
+            // Fencing: a deposed leader appends nothing more, so no client is told a write is pending on two leaders.
+            if (term.Deposed)
+                return new WriteOutcome.Deposed(term.Epoch);
+
             var exists = state.TryGet(command.Key, out var current);
             var currentVersion = exists ? current.Version : 0;
             if (command.IfVersion is { } expected &&

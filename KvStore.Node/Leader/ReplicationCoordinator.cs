@@ -19,10 +19,12 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
         IReplicationLog log,
         KeyValueState state,
         QuorumTracker quorum,
+        Failover.LeaderTerm term,
         ISimulatedLag lag,
         NodeMetrics metrics,
         TimeProvider time,
-        ILoggerFactory loggers)
+        ILoggerFactory loggers,
+        Failover.SelfUrl? self = null)
     {
         _log = log;
         var o = options.Value;
@@ -30,9 +32,10 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
         MinDelay = o.MinDelay;
         MaxDelay = o.MaxDelay;
         var settings = new ReplicationSettings(o.ReplicationBatch, o.ReplicationPipeline);
-        var advertisedUrl = string.IsNullOrWhiteSpace(o.AdvertisedUrl) ? null : o.AdvertisedUrl.Trim().TrimEnd('/');
+        // Under FAILOVER=manual the followers learn who leads from this: where they send writers.
+        var advertisedUrl = self?.Url?.TrimEnd('/') ?? (string.IsNullOrWhiteSpace(o.AdvertisedUrl) ? null : o.AdvertisedUrl.Trim().TrimEnd('/'));
         _clients = followers.Endpoints
-            .Select((endpoint, slot) => new FollowerClient(endpoint, slot, o.ReplicationToken!, lag, advertisedUrl))
+            .Select((endpoint, slot) => new FollowerClient(endpoint, slot, o.ReplicationToken!, lag, advertisedUrl) { Term = term })
             .ToArray();
         _replicators = followers.Endpoints
             .Select((endpoint, slot) => new FollowerReplicator(

@@ -14,4 +14,7 @@ public abstract record WriteOutcome
 
     /// <summary>A delete of a key that does not exist; nothing was written.</summary>
     public sealed record NotFound : WriteOutcome;
+
+    /// <summary>This node no longer leads: a newer <paramref name="Epoch"/> exists. Nothing was written.</summary>
+    public sealed record Deposed(long Epoch) : WriteOutcome;
 }

@@ -10,4 +10,13 @@ public static class ReplicationProtocol
 
     /// <summary>The leader's log history id; a follower that sees a new one drops state from the old history.</summary>
     public const string LogIdHeader = "X-KvStore-Log-Id";
+
+    /// <summary>
+    /// The sender's epoch: on every replication call the leader's (absent: epoch 1, a leader from before epochs), on a
+    /// follower's 409 <c>stale_epoch</c> the newer one it knows. A stream's frames all belong to the epoch it was opened with.
+    /// </summary>
+    public const string EpochHeader = "X-KvStore-Epoch";
+
+    /// <summary>The leader's epoch history (<see cref="Failover.EpochHistory.Format"/>), so a follower can cut back a tail the leader does not have.</summary>
+    public const string EpochsHeader = "X-KvStore-Epochs";
 }
