@@ -31,17 +31,18 @@ internal sealed partial class StartFailureReporter(
 
         try
         {
-            int? reported = null;
+            // One report per run of the resource: a restarted node that fails again is reported again.
+            DateTime? reportedRun = null;
             await foreach (var update in notifications.WatchAsync(stoppingToken).Where(u => u.Resource == resource))
             {
                 var snapshot = update.Snapshot;
                 if (snapshot.State?.Text is not { } state || !KnownResourceStates.TerminalStates.Contains(state) ||
-                    snapshot.ExitCode is not { } exitCode || exitCode == 0 || reported == snapshot.StartTimeStamp?.Ticks.GetHashCode())
+                    snapshot.ExitCode is not { } exitCode || exitCode == 0 || reportedRun == snapshot.StartTimeStamp)
                 {
                     continue;
                 }
 
-                reported = snapshot.StartTimeStamp?.Ticks.GetHashCode();
+                reportedRun = snapshot.StartTimeStamp;
                 // The log line may arrive just after the exit notification: give it a moment.
                 var deadline = DateTime.UtcNow.AddSeconds(1);
                 while (Volatile.Read(ref lastError) is null && DateTime.UtcNow < deadline)
