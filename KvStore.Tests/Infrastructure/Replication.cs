@@ -12,5 +12,16 @@ public static class Replication
             async () => (await leader.GetFromJsonAsync<ClusterResponse>("/cluster", TestContext.Current.CancellationToken))!,
             c => c.Followers.All(f => f.AckedIndex == c.LastIndex),
             timeout, what,
-            c => $"last index {c.LastIndex}; " + string.Join(", ", c.Followers.Select(f => $"{f.Name} {f.AckedIndex} ({f.State})")));
+            Describe);
+
+    /// <summary>Until at least <paramref name="followers"/> followers have acknowledged the leader's last index (the others frozen or down).</summary>
+    public static Task<ClusterResponse> WaitUntilAcknowledgedByAsync(HttpClient leader, int followers, TimeSpan timeout) =>
+        Deadline.UntilAsync(
+            async () => (await leader.GetFromJsonAsync<ClusterResponse>("/cluster", TestContext.Current.CancellationToken))!,
+            c => c.Followers.Count(f => f.AckedIndex == c.LastIndex) >= followers,
+            timeout, $"{followers} followers to acknowledge the leader's last index",
+            Describe);
+
+    private static string Describe(ClusterResponse c) =>
+        $"last index {c.LastIndex}; " + string.Join(", ", c.Followers.Select(f => $"{f.Name} {f.AckedIndex} ({f.State})"));
 }
