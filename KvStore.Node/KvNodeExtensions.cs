@@ -3,6 +3,7 @@ using KvStore.Node.Configuration;
 using KvStore.Node.Explorer;
 using KvStore.Node.Follower;
 using KvStore.Node.Leader;
+using KvStore.Node.Leader.Quorum;
 using KvStore.Node.Storage;
 using KvStore.Node.Storage.Durability;
 using KvStore.Node.Telemetry;

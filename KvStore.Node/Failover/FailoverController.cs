@@ -1,6 +1,7 @@
 using KvStore.Node.Configuration;
 using KvStore.Node.Follower;
 using KvStore.Node.Leader;
+using KvStore.Node.Leader.Quorum;
 using KvStore.Node.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

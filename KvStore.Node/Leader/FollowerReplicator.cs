@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using KvStore.Node.Leader.Quorum;
 using KvStore.Node.Replication;
 using KvStore.Node.Storage;
 using KvStore.Node.Telemetry;

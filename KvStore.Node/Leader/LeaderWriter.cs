@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using KvStore.Node.Configuration;
+using KvStore.Node.Leader.Quorum;
 using KvStore.Node.Storage;
 using KvStore.Node.Telemetry;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,5 @@
 using KvStore.Node.Configuration;
+using KvStore.Node.Leader.Quorum;
 using KvStore.Node.Storage;
 using KvStore.Node.Telemetry;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using CsCheck;
 using KvStore.Node.Replication;
 using KvStore.Node.Storage;
 
@@ -49,6 +50,28 @@ public sealed class LogRecordCodecTests
             Assert.True(decoded is null, $"bit {bit} flipped yet the message decoded");
         }
     }
+
+    private static readonly Gen<LogEntry> AnyEntry =
+        Gen.Select(Gen.Long[1, long.MaxValue], Gen.String[Gen.Char["aé€ключ:/0-9"], 0, 40], Gen.Byte.Array[0, 300].Null())
+            .Select((index, key, value) => new LogEntry(index, key, value));
+
+    [Fact]
+    public void Any_records_round_trip_and_any_single_bit_flip_in_them_is_rejected()
+    {
+        Gen.Select(AnyEntry.Array[1, 4], Gen.Int[0, int.MaxValue]).Sample((entries, flip) =>
+        {
+            var bytes = Encode(entries);
+            var decoded = LogRecordCodec.ReadAll(bytes);
+            Assert.NotNull(decoded);
+            Assert.Equal(entries.Select(e => (e.Index, e.Key, Hex(e.Value))), decoded.Select(e => (e.Index, e.Key, Hex(e.Value))));
+
+            var bit = flip % (bytes.Length * 8);
+            bytes[bit / 8] ^= (byte)(1 << (bit % 8));
+            Assert.Null(LogRecordCodec.ReadAll(bytes));
+        });
+    }
+
+    private static string? Hex(byte[]? value) => value is null ? null : Convert.ToHexString(value);
 
     [Fact]
     public void Every_truncation_is_rejected_as_incomplete()

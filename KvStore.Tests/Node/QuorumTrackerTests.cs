@@ -1,4 +1,5 @@
 using KvStore.Node.Leader;
+using KvStore.Node.Leader.Quorum;
 
 namespace KvStore.Tests.Node;
 

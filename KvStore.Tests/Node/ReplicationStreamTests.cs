@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using KvStore.Node.Replication;
 using KvStore.Node.Storage;
@@ -16,7 +15,6 @@ namespace KvStore.Tests.Node;
 public sealed class ReplicationStreamTests
 {
     private const string Token = "stream-test-token";
-    private static readonly TimeSpan AckDeadline = TimeSpan.FromSeconds(10);
 
     [Fact]
     public async Task A_frame_that_overtakes_its_predecessor_is_held_then_applied_in_log_order()
@@ -111,55 +109,5 @@ public sealed class ReplicationStreamTests
             ["FSYNC"] = "always",
         });
 
-    private static async Task<TestStream> OpenStreamAsync(HttpClient client)
-    {
-        using var request = ReplicationMessages.StreamRequest($"Bearer {Token}");
-        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.SwitchingProtocols, response.StatusCode);
-        return new TestStream(response, await response.Content.ReadAsStreamAsync());
-    }
-
-    private sealed class TestStream(HttpResponseMessage response, Stream connection) : IAsyncDisposable
-    {
-        /// <summary>One frame per entry, all in one write.</summary>
-        public async Task SendAsync(params LogEntry[] entries)
-        {
-            var frames = new ArrayBufferWriter<byte>();
-            foreach (var entry in entries)
-            {
-                var start = ReplicationStreamFormat.BeginFrame(frames, default);
-                LogRecordCodec.Write(frames, entry);
-                ReplicationStreamFormat.EndFrame(frames, start);
-            }
-
-            await connection.WriteAsync(frames.WrittenMemory);
-            await connection.FlushAsync();
-        }
-
-        /// <summary>Every entry in one frame.</summary>
-        public async Task SendFrameAsync(LogEntry[] entries)
-        {
-            var frame = new ArrayBufferWriter<byte>();
-            var start = ReplicationStreamFormat.BeginFrame(frame, default);
-            foreach (var entry in entries)
-                LogRecordCodec.Write(frame, entry);
-            ReplicationStreamFormat.EndFrame(frame, start);
-            await connection.WriteAsync(frame.WrittenMemory);
-            await connection.FlushAsync();
-        }
-
-        public async Task<StreamAck> ReadAckAsync()
-        {
-            using var deadline = new CancellationTokenSource(AckDeadline);
-            var ack = new byte[ReplicationStreamFormat.AckSize];
-            await connection.ReadExactlyAsync(ack, deadline.Token);
-            return ReplicationStreamFormat.ReadAck(ack);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await connection.DisposeAsync();
-            response.Dispose();
-        }
-    }
+    private static Task<StreamPeer> OpenStreamAsync(HttpClient client) => StreamPeer.OpenAsync(client, Token);
 }
