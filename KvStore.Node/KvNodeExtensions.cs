@@ -4,6 +4,7 @@ using KvStore.Node.Explorer;
 using KvStore.Node.Follower;
 using KvStore.Node.Leader;
 using KvStore.Node.Leader.Quorum;
+using KvStore.Node.SimulatedLag;
 using KvStore.Node.Storage;
 using KvStore.Node.Storage.Durability;
 using KvStore.Node.Telemetry;
@@ -186,7 +187,7 @@ public static class KvNodeExtensions
             services.AddSingleton(TimeProvider.System);
     }
 
-    // The seeds' ports when nothing else says: leader 8000, a follower 8001 (ASPNETCORE_URLS, HTTP_PORTS win).
+    // The reference labs' ports when nothing else says: leader 8000, a follower 8001 (ASPNETCORE_URLS, HTTP_PORTS win).
     private static void UseRoleDefaultPort(WebApplicationBuilder builder, string? role)
     {
         var c = builder.Configuration;

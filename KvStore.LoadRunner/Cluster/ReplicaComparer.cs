@@ -26,7 +26,7 @@ internal static class ReplicaComparer
                 differences.Add(new KeyDifference(key, ours?.Value, ours?.Version, theirs?.Value, theirs?.Version));
         }
 
-        // The seeds' definition of a matching replica: the same applied index and the same data.
+        // The reference labs' definition of a matching replica: the same applied index and the same data.
         var matches = differing == 0 && leader.AppliedIndex == replica.AppliedIndex;
         var name = string.IsNullOrEmpty(replica.Node) || replica.Node == follower.Name ? follower.Name : $"{replica.Node} [{follower.Name}]";
         return new FollowerComparison(name, follower.Url.ToString(), matches, null, replica.AppliedIndex, differing, differences);

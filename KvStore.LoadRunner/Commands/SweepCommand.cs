@@ -17,7 +17,7 @@ internal sealed record SweepOptions(
     TimeSpan RequestTimeout,
     int TraceEvery);
 
-/// <summary><c>sweep</c>: the seeds' latency-against-quorum experiment with their consistency analysis.</summary>
+/// <summary><c>sweep</c>: the reference labs' latency-against-quorum experiment with their consistency analysis.</summary>
 internal static class SweepCommand
 {
     public static Command Create(CommandContext context)

@@ -8,7 +8,7 @@ namespace KvStore.LoadRunner.Load;
 /// <summary>The outcome of one burst: what was measured, over how long, and whether Ctrl+C cut it short.</summary>
 internal sealed record BurstResult(RunTotals Totals, TimeSpan Elapsed, bool Interrupted);
 
-/// <summary>The seeds' experiment step: C clients start together and each makes W writes back to back at one quorum.</summary>
+/// <summary>The reference labs' experiment step: C clients start together and each makes W writes back to back at one quorum.</summary>
 internal static class WriteBurst
 {
     public static async Task<BurstResult> RunAsync(

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace KvStore.Node.Api;
 
 /// <summary>
-/// The client API: the seeds' <c>/write</c>, <c>/read</c>, <c>/data</c> and the resource-style <c>/kv/{key}</c>,
+/// The client API: the reference labs' <c>/write</c>, <c>/read</c>, <c>/data</c> and the resource-style <c>/kv/{key}</c>,
 /// one implementation underneath. Any node serves reads; only the leader takes writes (followers answer 421).
 /// </summary>
 public static class ClientApi
@@ -14,11 +14,11 @@ public static class ClientApi
 
     public static IEndpointRouteBuilder MapClientApi(this IEndpointRouteBuilder app)
     {
-        var seeds = app.MapGroup("").WithTags("Client");
-        seeds.MapPost("/write", Write);
-        seeds.MapGet("/read", Read);
-        seeds.MapGet("/data", Data);
-        seeds.MapGet("/cluster", Cluster);
+        var client = app.MapGroup("").WithTags("Client");
+        client.MapPost("/write", Write);
+        client.MapGet("/read", Read);
+        client.MapGet("/data", Data);
+        client.MapGet("/cluster", Cluster);
 
         var kv = app.MapGroup("/kv").WithTags("Key-value");
         kv.MapGet("/{**key}", GetKey);

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Configuration;
 namespace KvStore.Node.Configuration;
 
 /// <summary>
-/// A node's configuration, bound from the seeds' environment variables (ROLE, WRITE_QUORUM, ...).
-/// Durations are seconds, as in the seeds.
+/// A node's configuration, bound from the reference labs' environment variables (ROLE, WRITE_QUORUM, ...).
+/// Durations are seconds, as in the reference labs.
 /// </summary>
 public sealed class NodeOptions
 {

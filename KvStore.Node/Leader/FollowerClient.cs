@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using KvStore.Node.Api;
 using KvStore.Node.Replication;
+using KvStore.Node.SimulatedLag;
 using KvStore.Node.Storage;
 using KvStore.Node.Storage.Durability;
 

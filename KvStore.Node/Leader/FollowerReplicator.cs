@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using KvStore.Node.Leader.Quorum;
 using KvStore.Node.Replication;
+using KvStore.Node.SimulatedLag;
 using KvStore.Node.Storage;
 using KvStore.Node.Telemetry;
 using KvStore.Node.Threading;

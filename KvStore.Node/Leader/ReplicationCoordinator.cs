@@ -1,5 +1,6 @@
 using KvStore.Node.Configuration;
 using KvStore.Node.Leader.Quorum;
+using KvStore.Node.SimulatedLag;
 using KvStore.Node.Storage;
 using KvStore.Node.Telemetry;
 using Microsoft.Extensions.Options;

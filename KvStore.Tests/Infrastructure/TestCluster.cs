@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace KvStore.Tests.Infrastructure;
 
-/// <summary>Settings of an in-test cluster; the defaults are the seeds' (quorum 3, lag 0.1–1 ms).</summary>
+/// <summary>Settings of an in-test cluster; the defaults are the reference labs' (quorum 3, lag 0.1–1 ms).</summary>
 public sealed record ClusterSettings
 {
     public int Followers { get; init; } = 5;

@@ -29,7 +29,7 @@ public sealed class SweepTests(LoadCluster fixture)
             var mean = row.GetProperty("meanMs").GetDouble();
             Assert.True(mean >= LoadCluster.FloorMs(quorum), $"quorum {quorum}: mean {mean} ms is below the lag floor {LoadCluster.FloorMs(quorum)} ms");
             Assert.Equal(0, row.GetProperty("errors").GetInt64());
-            Assert.Equal(100, row.GetProperty("writes").GetInt64()); // the seeds' 10 clients × 10 writes
+            Assert.Equal(100, row.GetProperty("writes").GetInt64()); // the reference labs' 10 clients × 10 writes
             Assert.InRange(row.GetProperty("followersMatchingImmediately").GetInt32(), 0, 5);
             Assert.True(row.GetProperty("consistentAfterSettle").GetBoolean());
             Assert.True(row.GetProperty("opsPerSec").GetDouble() > 0);

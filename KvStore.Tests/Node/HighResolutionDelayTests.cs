@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using KvStore.Node.SimulatedLag;
 using KvStore.Node.Threading;
 
 namespace KvStore.Tests.Node;

@@ -5,7 +5,7 @@ using KvStore.Tests.Infrastructure;
 
 namespace KvStore.Tests.Node;
 
-/// <summary>The seeds' integration scenarios on one shared 1 + 5 cluster (these tests never stop nodes).</summary>
+/// <summary>The reference labs' integration scenarios on one shared 1 + 5 cluster (these tests never stop nodes).</summary>
 [Collection(SharedClusterGroup.Name)]
 public sealed class ReplicationTests(SharedCluster shared)
 {

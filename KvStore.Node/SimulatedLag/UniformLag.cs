@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using KvStore.Node.Configuration;
-using KvStore.Node.Threading;
 using Microsoft.Extensions.Options;
 
-namespace KvStore.Node.Leader;
+namespace KvStore.Node.SimulatedLag;
 
 /// <summary>
 /// Uniform(MIN_DELAY, MAX_DELAY) lag, drawn independently for every message to every follower. On the real

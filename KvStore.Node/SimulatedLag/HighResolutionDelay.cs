@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace KvStore.Node.Threading;
+namespace KvStore.Node.SimulatedLag;
 
 /// <summary>
 /// Delays with sub-millisecond precision. <c>Task.Delay</c> rounds to the timer queue's millisecond ticks, so a

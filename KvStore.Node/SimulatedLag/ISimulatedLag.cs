@@ -1,6 +1,6 @@
-namespace KvStore.Node.Leader;
+namespace KvStore.Node.SimulatedLag;
 
-/// <summary>The simulated network lag paid before each replication message (the seeds' MIN_DELAY/MAX_DELAY).</summary>
+/// <summary>The simulated network lag paid before each replication message (the reference labs' MIN_DELAY/MAX_DELAY).</summary>
 public interface ISimulatedLag
 {
     /// <summary>False when lag is off (every draw is zero).</summary>
