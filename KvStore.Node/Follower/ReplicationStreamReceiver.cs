@@ -87,7 +87,7 @@ public static partial class ReplicationStreamReceiver
             {
                 while (ReplicationStreamFormat.TryReadFrame(ref buffer, out var bytes))
                 {
-                    var frame = Parse(bytes);
+                    var frame = Parse(bytes, keepRecords: !holdAhead);
                     if (frame.First > applied + 1)
                     {
                         if (ahead.TryAdd(frame.First, frame) && holdAhead)
@@ -144,7 +144,7 @@ public static partial class ReplicationStreamReceiver
         return frame;
     }
 
-    private static ReceivedFrame Parse(ReadOnlySequence<byte> frame)
+    private static ReceivedFrame Parse(ReadOnlySequence<byte> frame, bool keepRecords)
     {
         byte[]? rented = null;
         ReadOnlyMemory<byte> bytes;
@@ -161,9 +161,10 @@ public static partial class ReplicationStreamReceiver
 
         try
         {
-            // Entries copy what they keep, so a frame held ahead does not pin the socket's buffer.
+            // Entries copy what they keep, so a frame held ahead does not pin the socket's buffer. A log that survives
+            // restarts keeps each record's bytes as received (checked by their CRC32C) and writes them verbatim.
             if (ReplicationStreamFormat.ParseFrame(bytes) is not var (trace, records) ||
-                LogRecordCodec.ReadAll(records.Span) is not { Count: > 0 } entries)
+                LogRecordCodec.ReadAll(records.Span, keepRecords) is not { Count: > 0 } entries)
             {
                 throw new InvalidDataException("A replication frame is truncated, empty or fails its checksum; nothing of it was applied.");
             }

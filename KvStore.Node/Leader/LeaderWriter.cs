@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using KvStore.Node.Configuration;
 using KvStore.Node.Leader.Quorum;
+using KvStore.Node.Replication;
 using KvStore.Node.Storage;
 using KvStore.Node.Telemetry;
 using Microsoft.Extensions.Options;
@@ -87,7 +88,8 @@ public sealed class LeaderWriter(
             created = !exists;
             // Without a kv.write span (its request was sent unsampled, or is one that is never traced) the entry keeps the
             // request's unrecorded context, so that the followers too follow that decision instead of starting traces of their own.
-            entry = new LogEntry(log.LastIndex + 1, command.Key, command.Value) { Trace = (activity ?? Activity.Current)?.Context ?? default };
+            // Encoded once, here: the log and the five followers' frames copy these bytes.
+            entry = LogRecordCodec.Encoded(new LogEntry(log.LastIndex + 1, command.Key, command.Value) { Trace = (activity ?? Activity.Current)?.Context ?? default });
             log.Append(entry);
             state.Apply(entry);
         }

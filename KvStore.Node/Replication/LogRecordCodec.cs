@@ -23,16 +23,39 @@ public static class LogRecordCodec
 
     /// <summary>The encoded size of <paramref name="entry"/>, in bytes.</summary>
     public static int SizeOf(in LogEntry entry) =>
-        HeaderSize + PayloadLength(Encoding.UTF8.GetByteCount(entry.Key), entry.Value?.Length ?? 0);
+        entry.Record.IsEmpty ? HeaderSize + PayloadLength(Encoding.UTF8.GetByteCount(entry.Key), entry.Value?.Length ?? 0) : entry.Record.Length;
+
+    /// <summary><paramref name="entry"/> with its <see cref="LogEntry.Record"/>: encoded here, once, for every copy that follows.</summary>
+    public static LogEntry Encoded(in LogEntry entry)
+    {
+        if (!entry.Record.IsEmpty)
+            return entry;
+        var record = new byte[SizeOf(entry)];
+        Encode(record, entry);
+        return entry with { Record = record };
+    }
 
     private static int PayloadLength(int keyLength, int valueLength) => PayloadOverhead + keyLength + valueLength;
 
+    /// <summary>Writes <paramref name="entry"/>'s record: its <see cref="LogEntry.Record"/> bytes verbatim when it has them.</summary>
     public static void Write(IBufferWriter<byte> output, in LogEntry entry)
+    {
+        if (!entry.Record.IsEmpty)
+        {
+            output.Write(entry.Record.Span);
+            return;
+        }
+
+        var size = SizeOf(entry);
+        Encode(output.GetSpan(size), entry);
+        output.Advance(size);
+    }
+
+    private static void Encode(Span<byte> span, in LogEntry entry)
     {
         var keyLength = Encoding.UTF8.GetByteCount(entry.Key);
         var valueLength = entry.Value?.Length ?? 0;
         var payloadLength = PayloadLength(keyLength, valueLength);
-        var span = output.GetSpan(HeaderSize + payloadLength);
 
         var payload = span.Slice(HeaderSize, payloadLength);
         BinaryPrimitives.WriteInt64LittleEndian(payload, entry.Index);
@@ -44,14 +67,14 @@ public static class LogRecordCodec
 
         BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)payloadLength);
         BinaryPrimitives.WriteUInt32LittleEndian(span[4..], Crc32C.Compute(payload));
-        output.Advance(HeaderSize + payloadLength);
     }
 
     /// <summary>
     /// Reads one record from the start of <paramref name="input"/>. Returns <see cref="DecodeStatus.Incomplete"/>
     /// when the buffer ends inside a record and <see cref="DecodeStatus.Corrupt"/> when a checksum or field is wrong.
     /// </summary>
-    public static DecodeStatus TryRead(ReadOnlySpan<byte> input, out LogEntry entry, out int consumed)
+    /// <param name="keepRecord">Also copy the record's bytes into <see cref="LogEntry.Record"/>, for a log that stores them verbatim.</param>
+    public static DecodeStatus TryRead(ReadOnlySpan<byte> input, out LogEntry entry, out int consumed, bool keepRecord = false)
     {
         entry = default;
         consumed = 0;
@@ -79,18 +102,20 @@ public static class LogRecordCodec
 
         var key = Encoding.UTF8.GetString(payload.Slice(13, keyLength));
         var value = op == OpDelete ? null : payload.Slice(17 + keyLength, valueLength).ToArray();
-        entry = new LogEntry(index, key, value);
         consumed = HeaderSize + (int)payloadLength;
+        entry = keepRecord
+            ? new LogEntry(index, key, value) { Record = input[..consumed].ToArray() }
+            : new LogEntry(index, key, value);
         return DecodeStatus.Ok;
     }
 
     /// <summary>Decodes a whole message; null when any record is damaged or the message ends mid-record.</summary>
-    public static List<LogEntry>? ReadAll(ReadOnlySpan<byte> input)
+    public static List<LogEntry>? ReadAll(ReadOnlySpan<byte> input, bool keepRecords = false)
     {
         var entries = new List<LogEntry>();
         while (!input.IsEmpty)
         {
-            if (TryRead(input, out var entry, out var consumed) != DecodeStatus.Ok)
+            if (TryRead(input, out var entry, out var consumed, keepRecords) != DecodeStatus.Ok)
                 return null;
             entries.Add(entry);
             input = input[consumed..];
