@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using KvStore.Node.Api;
 using KvStore.Tests.Infrastructure;
 
 namespace KvStore.Tests.Durability;
@@ -163,7 +164,7 @@ public sealed partial class CrashRecoveryTests(ProcessCluster cluster) : IClassF
         string[] canonical = [];
         while (DateTime.UtcNow < deadline)
         {
-            canonical = await Task.WhenAll(cluster.All.Select(async n => TestCluster.Canonical(await Http.GetFromJsonAsync<JsonElement>($"{n.Url}/data"))));
+            canonical = await Task.WhenAll(cluster.All.Select(async n => TestCluster.Canonical((await Http.GetFromJsonAsync<DataResponse>($"{n.Url}/data"))!)));
             if (canonical.All(c => c == canonical[0]))
                 return;
             await Task.Delay(100);

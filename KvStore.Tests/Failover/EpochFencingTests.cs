@@ -55,7 +55,7 @@ public sealed class EpochFencingTests : IDisposable
 
         // follower1 kept what it had: the deposed leader could not make it drop or add anything.
         var data = await TestCluster.DataAsync(cluster.Followers[0]);
-        Assert.Equal(1, data.GetProperty("appliedIndex").GetInt64());
-        Assert.False(data.GetProperty("data").TryGetProperty("after", out _));
+        Assert.Equal(1, data.AppliedIndex);
+        Assert.False(data.Data.ContainsKey("after"));
     }
 }

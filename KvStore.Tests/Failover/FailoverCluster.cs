@@ -77,7 +77,7 @@ public sealed class FailoverCluster : IAsyncDisposable
             () => Task.WhenAll(nodes.Select(n => TestCluster.DataAsync(Clients[n]))),
             s => s.Select(TestCluster.Canonical).Distinct().Count() == 1,
             TimeSpan.FromSeconds(20), "the nodes to converge",
-            s => string.Join(", ", s.Select(d => $"{d.GetProperty("node")}@{d.GetProperty("appliedIndex")}")));
+            s => string.Join(", ", s.Select(d => $"{d.Node}@{d.AppliedIndex}")));
         return TestCluster.Canonical(snapshots[0]);
     }
 

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using KvStore.Node.Api;
 using KvStore.Node.Failover;
 using KvStore.Tests.Infrastructure;
 
@@ -82,19 +83,22 @@ public sealed class KillLeaderFailoverTests : IAsyncDisposable
         _nodes[0].Start();
         await _nodes[0].WaitHealthyAsync(TimeSpan.FromSeconds(60));
         var all = await Deadline.UntilAsync(
-            () => Task.WhenAll(_nodes.Select(n => _http.GetFromJsonAsync<JsonElement>($"{n.Url}/data", ct))),
+            () => Task.WhenAll(_nodes.Select(n => FetchDataAsync(n.Url, ct))),
             s => s.Select(TestCluster.Canonical).Distinct().Count() == 1, TimeSpan.FromSeconds(30), "all six nodes to converge",
-            s => string.Join(", ", s.Select(d => $"{d.GetProperty("node")}@{d.GetProperty("appliedIndex")}")));
+            s => string.Join(", ", s.Select(d => $"{d.Node}@{d.AppliedIndex}")));
 
-        var data = all[0].GetProperty("data");
+        var data = all[0].Data;
         foreach (var (key, version) in acked)
         {
-            Assert.True(data.TryGetProperty(key, out var item), $"acknowledged write {key} (version {version}) was lost");
-            Assert.Equal(version, item.GetProperty("version").GetInt64());
+            Assert.True(data.TryGetValue(key, out var item), $"acknowledged write {key} (version {version}) was lost");
+            Assert.Equal(version, item.Version);
         }
 
-        Assert.Equal("follower", (await _http.GetFromJsonAsync<JsonElement>($"{_nodes[0].Url}/cluster", ct)).GetProperty("role").GetString());
+        Assert.Equal("follower", (await _http.GetFromJsonAsync<ClusterResponse>($"{_nodes[0].Url}/cluster", ct))!.Role);
     }
+
+    private async Task<DataResponse> FetchDataAsync(string url, CancellationToken ct) =>
+        (await _http.GetFromJsonAsync<DataResponse>($"{url}/data", ct))!;
 
     private async Task<T?> AdminAsync<T>(int node, HttpMethod method, string path, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text.Json;
+using System.Text;
+using KvStore.Node.Api;
 
 namespace KvStore.Tests.Infrastructure;
 
@@ -114,8 +115,8 @@ public sealed class TestCluster : IAsyncDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            var status = await Leader.GetFromJsonAsync<JsonElement>("/cluster");
-            if (status.GetProperty("followers").EnumerateArray().Count(f => f.GetProperty("lastAckLatencyMs").ValueKind == JsonValueKind.Number) >= live)
+            var status = (await Leader.GetFromJsonAsync<ClusterResponse>("/cluster"))!;
+            if (status.Followers.Count(f => f.LastAckLatencyMs is not null) >= live)
                 return;
             await Task.Delay(20);
         }
@@ -127,8 +128,8 @@ public sealed class TestCluster : IAsyncDisposable
     public Task<HttpResponseMessage> WriteAsync(string key, object? value, int? quorum = null) =>
         Leader.PostAsJsonAsync(quorum is null ? "/write" : $"/write?quorum={quorum}", new { key, value });
 
-    public static async Task<JsonElement> DataAsync(HttpClient node) =>
-        (await node.GetFromJsonAsync<JsonElement>("/data"))!;
+    public static async Task<DataResponse> DataAsync(HttpClient node) =>
+        (await node.GetFromJsonAsync<DataResponse>("/data"))!;
 
     /// <summary>Polls every node's <c>/data</c> until all equal the leader's, or fails after <paramref name="timeout"/>.</summary>
     public async Task WaitUntilConsistentAsync(TimeSpan? timeout = null)
@@ -142,8 +143,8 @@ public sealed class TestCluster : IAsyncDisposable
             var mismatched = snapshots.Skip(1).Select(Canonical).Count(s => s != leader);
             if (mismatched == 0)
                 return;
-            last = $"{mismatched} follower(s) differ from the leader at index {snapshots[0].GetProperty("appliedIndex")}: " +
-                string.Join(", ", snapshots.Skip(1).Select(s => $"{s.GetProperty("node")}@{s.GetProperty("appliedIndex")}"));
+            last = $"{mismatched} follower(s) differ from the leader at index {snapshots[0].AppliedIndex}: " +
+                string.Join(", ", snapshots.Skip(1).Select(s => $"{s.Node}@{s.AppliedIndex}"));
             await Task.Delay(50);
         }
 
@@ -151,8 +152,10 @@ public sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>The replicated content of a /data answer: applied index and data, without the node's name and role.</summary>
-    public static string Canonical(JsonElement data) =>
-        data.GetProperty("appliedIndex").GetInt64().ToString(CultureInfo.InvariantCulture) + " " + data.GetProperty("data").GetRawText();
+    public static string Canonical(DataResponse data) =>
+        data.AppliedIndex.ToString(CultureInfo.InvariantCulture) + " " + string.Join(';', data.Data
+            .OrderBy(d => d.Key, StringComparer.Ordinal)
+            .Select(d => $"{d.Key}={d.Value.Version}:{Encoding.UTF8.GetString(d.Value.Value.Utf8)}"));
 
     public async ValueTask DisposeAsync()
     {

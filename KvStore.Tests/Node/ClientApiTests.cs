@@ -36,14 +36,14 @@ public sealed class ClientApiTests(SharedCluster shared)
     [MemberData(nameof(BadWrites))]
     public async Task Bad_write_is_refused_with_a_code_and_changes_nothing(string path, string body, string? contentType, HttpStatusCode status, string code)
     {
-        var before = (await TestCluster.DataAsync(Cluster.Leader)).GetProperty("appliedIndex").GetInt64();
+        var before = (await TestCluster.DataAsync(Cluster.Leader)).AppliedIndex;
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
         if (contentType is not null)
             content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
 
         await Problem.AssertAsync(await Cluster.Leader.PostAsync(path, content), status, code);
 
-        var after = (await TestCluster.DataAsync(Cluster.Leader)).GetProperty("appliedIndex").GetInt64();
+        var after = (await TestCluster.DataAsync(Cluster.Leader)).AppliedIndex;
         Assert.Equal(before, after);
     }
 
@@ -85,7 +85,7 @@ public sealed class ClientApiTests(SharedCluster shared)
         var follower = Cluster.Followers[3];
         var before = await TestCluster.DataAsync(follower);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/replicate");
-        request.Content = new ByteArrayContent(ReplicationMessages.Encode(before.GetProperty("appliedIndex").GetInt64() + 1, "intruder", "\"evil\""));
+        request.Content = new ByteArrayContent(ReplicationMessages.Encode(before.AppliedIndex + 1, "intruder", "\"evil\""));
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.kvstore.log");
         request.Headers.Add("X-KvStore-Log-Id", Guid.NewGuid().ToString());
         if (authorization is not null)

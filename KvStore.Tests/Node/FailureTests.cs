@@ -1,7 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
+using System.Text;
+using KvStore.Node.Api;
 using KvStore.Tests.Infrastructure;
 
 namespace KvStore.Tests.Node;
@@ -27,7 +28,7 @@ public sealed class FailureTests
 
         var ok = await cluster.WriteAsync("during", "q3", quorum: 3);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
-        Assert.Equal(3, (await ok.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("acks").GetInt32());
+        Assert.Equal(3, (await ok.Content.ReadFromJsonAsync<WriteResponse>())!.Acks);
 
         var clock = Stopwatch.StartNew();
         var timedOut = await cluster.WriteAsync("during", "q5", quorum: 5);
@@ -38,20 +39,19 @@ public sealed class FailureTests
         Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(5));
 
         // The timed-out write is not rolled back: it is the leader's latest state and keeps replicating.
-        var leaderRead = await cluster.Leader.GetFromJsonAsync<JsonElement>("/read?key=during");
-        Assert.Equal("q5", leaderRead.GetProperty("value").GetString());
-        Assert.Equal(problem.GetProperty("version").GetInt64(), leaderRead.GetProperty("version").GetInt64());
+        var leaderRead = (await cluster.Leader.GetFromJsonAsync<ReadResponse>("/read?key=during"))!;
+        Assert.Equal("\"q5\"", Encoding.UTF8.GetString(leaderRead.Value.Utf8));
+        Assert.Equal(problem.GetProperty("version").GetInt64(), leaderRead.Version);
 
-        var cluster1 = await cluster.Leader.GetFromJsonAsync<JsonElement>("/cluster");
-        var states = cluster1.GetProperty("followers").EnumerateArray().Select(f => f.GetProperty("state").GetString()).ToArray();
-        Assert.Equal(2, states.Count(s => s == "unreachable"));
+        var status = (await cluster.Leader.GetFromJsonAsync<ClusterResponse>("/cluster"))!;
+        Assert.Equal(2, status.Followers.Count(f => f.State == "unreachable"));
 
         // Restarted empty (no DATA_DIR), they are caught up from index 1 by the leader.
         await cluster.StartFollowerAsync(1);
         await cluster.StartFollowerAsync(3);
         await cluster.WaitUntilConsistentAsync();
         var follower = await TestCluster.DataAsync(cluster.Followers[3]);
-        Assert.Equal(21, follower.GetProperty("data").EnumerateObject().Count());
+        Assert.Equal(21, follower.Data.Count);
 
         var again = await cluster.WriteAsync("after", "q5", quorum: 5);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
@@ -87,9 +87,8 @@ public sealed class FailureTests
         Assert.True(slowest < TimeSpan.FromMilliseconds(1500), $"slowest quorum-3 write took {slowest.TotalMilliseconds} ms");
 
         await Problem.AssertAsync(await cluster.WriteAsync("all", 1, quorum: 5), HttpStatusCode.ServiceUnavailable, "quorum_timeout");
-        var status = await cluster.Leader.GetFromJsonAsync<JsonElement>("/cluster");
-        var frozen = status.GetProperty("followers").EnumerateArray().Single(f => f.GetProperty("url").GetString() == cluster.FollowerUrls[2]);
-        Assert.Equal(0, frozen.GetProperty("ackedIndex").GetInt64());
+        var status = (await cluster.Leader.GetFromJsonAsync<ClusterResponse>("/cluster"))!;
+        Assert.Equal(0, status.Followers.Single(f => f.Url == cluster.FollowerUrls[2]).AckedIndex);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
+using System.Text;
+using KvStore.Node.Api;
 using KvStore.Tests.Infrastructure;
 
 namespace KvStore.Tests.Node;
@@ -16,16 +17,14 @@ public sealed class ReplicationTests(SharedCluster shared)
     {
         var write = await Cluster.WriteAsync("repl-basic", new { name = "ada", tags = new[] { 1, 2 } }, quorum: 5);
         write.EnsureSuccessStatusCode();
-        var ack = await write.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.Equal(5, ack.GetProperty("acks").GetInt32());
-        var version = ack.GetProperty("version").GetInt64();
+        var ack = (await write.Content.ReadFromJsonAsync<WriteResponse>())!;
+        Assert.Equal(5, ack.Acks);
 
         foreach (var node in Cluster.AllNodes)
         {
-            var read = await node.GetFromJsonAsync<JsonElement>("/read?key=repl-basic");
-            Assert.Equal(version, read.GetProperty("version").GetInt64());
-            Assert.Equal("ada", read.GetProperty("value").GetProperty("name").GetString());
-            Assert.Equal(2, read.GetProperty("value").GetProperty("tags")[1].GetInt32());
+            var read = (await node.GetFromJsonAsync<ReadResponse>("/read?key=repl-basic"))!;
+            Assert.Equal(ack.Version, read.Version);
+            Assert.Equal("{\"name\":\"ada\",\"tags\":[1,2]}", Encoding.UTF8.GetString(read.Value.Utf8));
         }
     }
 
@@ -45,7 +44,7 @@ public sealed class ReplicationTests(SharedCluster shared)
         await Cluster.WaitUntilConsistentAsync();
         var data = await TestCluster.DataAsync(Cluster.Leader);
         for (var k = 0; k < 10; k++)
-            Assert.True(data.GetProperty("data").TryGetProperty($"load-{k}", out _));
+            Assert.True(data.Data.ContainsKey($"load-{k}"));
     }
 
     [Fact]
@@ -55,7 +54,7 @@ public sealed class ReplicationTests(SharedCluster shared)
         for (var i = 0; i < 20; i++)
         {
             var response = await Cluster.WriteAsync($"seq-{i % 3}", i, quorum: 1);
-            versions.Add((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64());
+            versions.Add((await response.Content.ReadFromJsonAsync<WriteResponse>())!.Version);
         }
 
         // Other tests may not write in between: the collection runs its tests one at a time.
@@ -68,14 +67,14 @@ public sealed class ReplicationTests(SharedCluster shared)
         var writes = Enumerable.Range(0, 200).Select(i => Cluster.WriteAsync("race", i, quorum: i % 6));
         var responses = await Task.WhenAll(writes);
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
-        var highest = (await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<JsonElement>())))
-            .Max(b => b.GetProperty("version").GetInt64());
+        var highest = (await Task.WhenAll(responses.Select(r => r.Content.ReadFromJsonAsync<WriteResponse>())))
+            .Max(b => b!.Version);
 
         await Cluster.WaitUntilConsistentAsync();
         foreach (var node in Cluster.AllNodes)
         {
-            var read = await node.GetFromJsonAsync<JsonElement>("/read?key=race");
-            Assert.Equal(highest, read.GetProperty("version").GetInt64());
+            var read = (await node.GetFromJsonAsync<ReadResponse>("/read?key=race"))!;
+            Assert.Equal(highest, read.Version);
         }
     }
 
@@ -100,7 +99,7 @@ public sealed class ReplicationTests(SharedCluster shared)
                 reads++;
                 if (response.StatusCode == HttpStatusCode.NotFound)
                     continue;
-                var version = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64();
+                var version = (await response.Content.ReadFromJsonAsync<ReadResponse>())!.Version;
                 Assert.True(version >= seen.GetValueOrDefault(key), $"{key} went back from {seen.GetValueOrDefault(key)} to {version}");
                 seen[key] = version;
             }
@@ -119,26 +118,26 @@ public sealed class ReplicationTests(SharedCluster shared)
         (await Cluster.Leader.PutAsJsonAsync("/kv/doomed", "bye")).EnsureSuccessStatusCode();
         var delete = await Cluster.Leader.DeleteAsync("/kv/doomed?quorum=5");
         delete.EnsureSuccessStatusCode();
-        var version = (await delete.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64();
+        var version = (await delete.Content.ReadFromJsonAsync<WriteResponse>())!.Version;
 
         foreach (var node in Cluster.AllNodes)
             await Problem.AssertAsync(await node.GetAsync("/kv/doomed"), HttpStatusCode.NotFound, "not_found");
 
         await Problem.AssertAsync(await Cluster.Leader.DeleteAsync("/kv/doomed"), HttpStatusCode.NotFound, "not_found");
         var data = await TestCluster.DataAsync(Cluster.Followers[2]);
-        Assert.False(data.GetProperty("data").TryGetProperty("doomed", out _));
-        Assert.True(data.GetProperty("appliedIndex").GetInt64() >= version);
+        Assert.False(data.Data.ContainsKey("doomed"));
+        Assert.True(data.AppliedIndex >= version);
     }
 
     [Fact]
     public async Task Read_your_writes_on_a_follower_with_min_version()
     {
         var write = await Cluster.WriteAsync("ryw", "fresh", quorum: 0);
-        var version = (await write.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("version").GetInt64();
+        var version = (await write.Content.ReadFromJsonAsync<WriteResponse>())!.Version;
 
-        var read = await Cluster.Followers[4].GetFromJsonAsync<JsonElement>($"/read?key=ryw&min_version={version}");
-        Assert.Equal(version, read.GetProperty("version").GetInt64());
-        Assert.Equal("fresh", read.GetProperty("value").GetString());
+        var read = (await Cluster.Followers[4].GetFromJsonAsync<ReadResponse>($"/read?key=ryw&min_version={version}"))!;
+        Assert.Equal(version, read.Version);
+        Assert.Equal("\"fresh\"", Encoding.UTF8.GetString(read.Value.Utf8));
 
         var future = await Cluster.Followers[0].GetAsync($"/read?key=ryw&min_version={version + 1_000_000}");
         var problem = await Problem.AssertAsync(future, HttpStatusCode.ServiceUnavailable, "stale_read");
@@ -149,19 +148,19 @@ public sealed class ReplicationTests(SharedCluster shared)
     public async Task Cluster_reports_every_follower_caught_up_and_healthy()
     {
         (await Cluster.WriteAsync("cluster-probe", 1, quorum: 5)).EnsureSuccessStatusCode();
-        var cluster = await Cluster.Leader.GetFromJsonAsync<JsonElement>("/cluster");
-        var followers = cluster.GetProperty("followers").EnumerateArray().ToArray();
-        Assert.Equal(5, followers.Length);
-        Assert.Equal(Cluster.FollowerUrls.Order(), followers.Select(f => f.GetProperty("url").GetString()!).Order());
-        Assert.Equal(Enumerable.Range(1, 5).Select(i => $"follower{i}"), followers.Select(f => f.GetProperty("name").GetString()!).Order());
-        Assert.Equal(0.0001, cluster.GetProperty("minDelay").GetDouble());
-        Assert.Equal(0.001, cluster.GetProperty("maxDelay").GetDouble());
+        var cluster = (await Cluster.Leader.GetFromJsonAsync<ClusterResponse>("/cluster"))!;
+        var followers = cluster.Followers;
+        Assert.Equal(5, followers.Count);
+        Assert.Equal(Cluster.FollowerUrls.Order(), followers.Select(f => f.Url).Order());
+        Assert.Equal(Enumerable.Range(1, 5).Select(i => $"follower{i}"), followers.Select(f => f.Name).Order());
+        Assert.Equal(0.0001, cluster.MinDelay);
+        Assert.Equal(0.001, cluster.MaxDelay);
         Assert.All(followers, f =>
         {
-            Assert.Equal("healthy", f.GetProperty("state").GetString());
-            Assert.Equal(cluster.GetProperty("lastIndex").GetInt64(), f.GetProperty("ackedIndex").GetInt64());
-            Assert.Equal(0, f.GetProperty("lag").GetInt64());
-            Assert.True(f.GetProperty("lastAckLatencyMs").GetDouble() > 0);
+            Assert.Equal("healthy", f.State);
+            Assert.Equal(cluster.LastIndex, f.AckedIndex);
+            Assert.Equal(0, f.Lag);
+            Assert.True(f.LastAckLatencyMs > 0);
         });
     }
 }
