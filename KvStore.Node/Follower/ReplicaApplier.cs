@@ -196,12 +196,15 @@ public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog 
 
     public void Dispose() => _gate.Dispose();
 
+    /// <summary>Logged (Information) when a snapshot from the leader replaces this replica's state; tests look for it.</summary>
+    public const int SnapshotInstallEventId = 30;
+
     [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "Truncating {Count} entries ({First}..{Last}) the leader of epoch {Epoch} does not have; this replica is caught up again from the leader")]
     private static partial void LogTruncating(ILogger logger, long count, long first, long last, long epoch);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Leader log changed from {OldLogId} to {NewLogId}; dropping {AppliedIndex} entries of the old history")]
     private static partial void LogHistoryChanged(ILogger logger, Guid oldLogId, Guid newLogId, long appliedIndex);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Installing the leader's snapshot at index {Index} ({Keys} keys); this replica was at {AppliedIndex}")]
+    [LoggerMessage(EventId = SnapshotInstallEventId, Level = LogLevel.Information, Message = "Installing the leader's snapshot at index {Index} ({Keys} keys); this replica was at {AppliedIndex}")]
     private static partial void LogInstallingSnapshot(ILogger logger, long index, int keys, long appliedIndex);
 }

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using KvStore.Node.Api;
+using KvStore.Node.Follower;
 using KvStore.Tests.Infrastructure;
 
 namespace KvStore.Tests.Durability;
@@ -109,7 +110,9 @@ public sealed partial class CrashRecoveryTests(ProcessCluster cluster) : IClassF
         follower.Start();
         await follower.WaitHealthyAsync(TimeSpan.FromSeconds(30));
         await WaitUntilConsistentAsync();
-        Assert.Contains(follower.Output.Skip(linesBefore), line => line.Contains("Installing the leader's snapshot", StringComparison.Ordinal));
+        // By category and EventId, as the console formatter prints them ("info: Category[EventId]").
+        var snapshotInstalled = $"{typeof(ReplicaApplier).FullName}[{ReplicaApplier.SnapshotInstallEventId}]";
+        Assert.Contains(follower.Output.Skip(linesBefore), line => line.Contains(snapshotInstalled, StringComparison.Ordinal));
     }
 
     private async Task WriteUntilStoppedAsync(
