@@ -19,6 +19,9 @@ internal sealed record ProblemAnswer(
 /// <summary><c>GET /read</c>'s answer.</summary>
 internal sealed record ReadAnswer(string Key, JsonElement Value, long Version);
 
+/// <summary><c>GET /read</c>'s answer as the bench reads it: only the version, so the value is skipped, not copied.</summary>
+internal sealed record ReadVersionAnswer(long Version);
+
 internal sealed record DataItem(JsonElement Value, long Version);
 
 /// <summary>A node's whole state as of <see cref="AppliedIndex"/>.</summary>

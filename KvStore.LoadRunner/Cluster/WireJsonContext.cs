@@ -10,6 +10,7 @@ namespace KvStore.LoadRunner.Cluster;
 [JsonSerializable(typeof(DataSnapshot))]
 [JsonSerializable(typeof(ClusterAnswer))]
 [JsonSerializable(typeof(ReadAnswer))]
+[JsonSerializable(typeof(ReadVersionAnswer))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;

@@ -14,7 +14,17 @@ internal sealed record BenchOptions(
     int Keys,
     DirectoryInfo Out,
     TimeSpan RequestTimeout,
-    int TraceEvery);
+    int TraceEvery,
+    double ReadRatio = 0,
+    ReadTargets On = ReadTargets.Followers);
+
+/// <summary>Which nodes <c>bench</c>'s reads go to.</summary>
+internal enum ReadTargets
+{
+    Followers,
+    Leader,
+    All,
+}
 
 /// <summary><c>bench</c>: write throughput and latency percentiles, closed loop or open loop at a target rate.</summary>
 internal static class BenchCommand
@@ -44,14 +54,38 @@ internal static class BenchCommand
         var output = CliOptions.Out("bench.json");
         var requestTimeout = CliOptions.RequestTimeout();
         var traceEvery = CliOptions.TraceEvery();
-
-        var command = new Command("bench", "Measure write throughput and latency (p50/p90/p99/p99.9) for a while.")
+        var reads = new Option<bool>("--reads") { Description = "Reads only (--read-ratio 1): GET /read of the keys, which are written once first." };
+        var readRatio = new Option<double>("--read-ratio")
         {
-            leader, clients, quorum, duration, warmup, rate, keys, output, requestTimeout, traceEvery,
+            Description = "Share of the requests that are reads (0 to 1; 0.9 is nine reads to one write). Reads and writes are reported apart too.",
+            HelpName = "share",
         };
+        readRatio.Validators.Add(result =>
+        {
+            var r = result.GetValueOrDefault<double>();
+            if (!(r >= 0 && r <= 1))
+                result.AddError($"--read-ratio must be between 0 and 1 (got {r.ToString(CultureInfo.InvariantCulture)}).");
+        });
+        var on = new Option<ReadTargets>("--on")
+        {
+            Description = "Where reads go, each client taking the nodes in turn: followers (default), leader or all.",
+            DefaultValueFactory = _ => ReadTargets.Followers,
+            HelpName = "nodes",
+        };
+
+        var command = new Command("bench", "Measure write (or read) throughput and latency (p50/p90/p99/p99.9) for a while.")
+        {
+            leader, clients, quorum, duration, warmup, rate, keys, output, requestTimeout, traceEvery, reads, readRatio, on,
+        };
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(reads) && result.GetResult(readRatio) is { Implicit: false })
+                result.AddError("--reads and --read-ratio say the same thing: give one of them.");
+        });
         command.SetAction((parse, cancellationToken) => BenchHandler.RunAsync(context, new BenchOptions(
             parse.GetValue(leader), parse.GetValue(clients), parse.GetValue(quorum), parse.GetValue(duration), parse.GetValue(warmup), parse.GetValue(rate),
-            parse.GetValue(keys), parse.GetRequiredValue(output), parse.GetValue(requestTimeout), parse.GetValue(traceEvery)), cancellationToken));
+            parse.GetValue(keys), parse.GetRequiredValue(output), parse.GetValue(requestTimeout), parse.GetValue(traceEvery),
+            parse.GetValue(reads) ? 1 : parse.GetValue(readRatio), parse.GetValue(on)), cancellationToken));
         return command;
     }
 }

@@ -16,10 +16,18 @@ internal static class BenchHandler
         connection.EnsureQuorumPossible(options.Quorum, "--quorum");
         connection.Client.Sampling = new WriteSampling(options.TraceEvery);
         ReportFiles.EnsureWritable(options.Out);
-        var plan = new BenchPlan(options.Clients, options.Quorum, options.Duration, options.Rate, new KeySpace("bench", options.Keys));
+        var plan = new BenchPlan(options.Clients, options.Quorum, options.Duration, options.Rate, new KeySpace("bench", options.Keys),
+            options.ReadRatio > 0 ? new BenchReads(options.ReadRatio, options.On.ToString().ToLowerInvariant(), ReadNodes(connection, options.On)) : null);
         context.Console.WriteLine($"bench {connection.Leader}: {connection.Topology.Followers.Count} followers, {plan.Clients} clients, " +
             $"quorum {plan.Quorum}, {Format.Seconds(plan.Duration.TotalSeconds)} s, " +
-            (plan.Rate is { } rate ? $"open loop at {Format.Rate(rate)} req/s" : "closed loop"));
+            (plan.Rate is { } rate ? $"open loop at {Format.Rate(rate)} req/s" : "closed loop") +
+            (plan.Reads is { } reads ? $", {reads.Ratio:P0} reads on {reads.On} ({reads.Nodes.Count} nodes)" : ""));
+
+        if (plan.Reads is not null)
+        {
+            var written = await BenchPrefill.WriteEveryKeyAsync(connection.Client, plan.Keys, plan.Clients, connection.Topology.Followers.Count, cancellationToken);
+            context.Console.WriteLine($"prefill: {Format.Count(written)} keys written on every follower, so reads find them");
+        }
 
         if (options.Warmup > TimeSpan.Zero)
         {
@@ -64,6 +72,23 @@ internal static class BenchHandler
             Latency: LatencySummary.From(totals.Latency),
             ServiceTime: plan.IsOpenLoop ? LatencySummary.From(totals.ServiceTime) : null,
             ErrorsByCode: totals.Errors.ToSorted(),
-            Interrupted: outcome.Interrupted);
+            Interrupted: outcome.Interrupted,
+            ReadRatio: plan.ReadRatio,
+            ReadsOn: plan.Reads?.On,
+            SucceededReads: outcome.Reads.Succeeded,
+            SucceededWrites: outcome.Writes.Succeeded,
+            ReadLatency: plan.ReadRatio is > 0 and < 1 ? LatencySummary.From(outcome.Reads.Latency) : null,
+            WriteLatency: plan.ReadRatio is > 0 and < 1 ? LatencySummary.From(outcome.Writes.Latency) : null);
+    }
+
+    private static Uri[] ReadNodes(ClusterConnection connection, ReadTargets on)
+    {
+        var followers = connection.Topology.Followers.Select(f => f.Url);
+        return on switch
+        {
+            ReadTargets.Leader => [connection.Leader],
+            ReadTargets.All => [connection.Leader, .. followers],
+            _ => [.. followers],
+        };
     }
 }

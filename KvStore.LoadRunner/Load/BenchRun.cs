@@ -5,19 +5,39 @@ using KvStore.LoadRunner.Measurement;
 
 namespace KvStore.LoadRunner.Load;
 
-/// <summary>The outcome of a bench: merged measurements, the time the run took, and whether Ctrl+C ended it.</summary>
-internal sealed record BenchOutcome(RunTotals Totals, TimeSpan Elapsed, bool Interrupted, long? ScheduledRequests);
+/// <summary>
+/// The outcome of a bench: merged measurements of every request, of the reads alone and of the writes alone, the time the
+/// run took, and whether Ctrl+C ended it.
+/// </summary>
+internal sealed record BenchOutcome(RunTotals Totals, RunTotals Reads, RunTotals Writes, TimeSpan Elapsed, bool Interrupted, long? ScheduledRequests);
 
-/// <summary>Runs a <see cref="BenchPlan"/>: one recorder per client, merged at the end; progress readable meanwhile.</summary>
-internal sealed class BenchRun(KvClient client, BenchPlan plan)
+/// <summary>Runs a <see cref="BenchPlan"/>: recorders per client (reads and writes apart), merged at the end; progress readable meanwhile.</summary>
+internal sealed class BenchRun
 {
-    private readonly ClientRecorder[] _recorders = Enumerable.Range(0, plan.Clients).Select(_ => new ClientRecorder()).ToArray();
+    private readonly KvClient _client;
+    private readonly BenchPlan _plan;
+    private readonly ClientRecorder[] _recorders;
+    private readonly ClientRecorder[] _readRecorders;
+
+    // _readUris[node][key]: formatted once, as the write URIs are, so the load runner's own cost per read stays low.
+    private readonly Uri[][] _readUris;
     private long _started;
+
+    public BenchRun(KvClient client, BenchPlan plan)
+    {
+        _client = client;
+        _plan = plan;
+        _recorders = Enumerable.Range(0, plan.Clients).Select(_ => new ClientRecorder()).ToArray();
+        _readRecorders = Enumerable.Range(0, plan.Clients).Select(_ => new ClientRecorder()).ToArray();
+        _readUris = plan.Reads is { } reads
+            ? reads.Nodes.Select(node => Enumerable.Range(0, plan.Keys.Count).Select(k => KvClient.ReadUri(node, plan.Keys[k])).ToArray()).ToArray()
+            : [];
+    }
 
     public BenchProgress Progress()
     {
         long succeeded = 0, failed = 0, latencySum = 0;
-        foreach (var recorder in _recorders)
+        foreach (var recorder in _recorders.Concat(_readRecorders))
         {
             succeeded += recorder.Succeeded;
             failed += recorder.Failed;
@@ -32,28 +52,29 @@ internal sealed class BenchRun(KvClient client, BenchPlan plan)
     public async Task<BenchOutcome> RunAsync(CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var end = started + (long)(plan.Duration.TotalSeconds * Stopwatch.Frequency);
-        var schedule = plan.Rate is { } rate ? new OpenLoopSchedule(started, rate, end) : null;
+        var end = started + (long)(_plan.Duration.TotalSeconds * Stopwatch.Frequency);
+        var schedule = _plan.Rate is { } rate ? new OpenLoopSchedule(started, rate, end) : null;
         Volatile.Write(ref _started, started);
 
         // Task.Run: the clients must not run their first synchronous stretch on the caller's thread one after another.
-        var clients = _recorders.Select((recorder, c) => Task.Run(
-            () => schedule is null ? ClosedLoopAsync(c, recorder, end, cancellationToken) : OpenLoopAsync(c, recorder, schedule, cancellationToken),
+        var clients = Enumerable.Range(0, _plan.Clients).Select(c => Task.Run(
+            () => schedule is null ? ClosedLoopAsync(c, end, cancellationToken) : OpenLoopAsync(c, schedule, cancellationToken),
             CancellationToken.None));
         await Task.WhenAll(clients);
 
-        return new BenchOutcome(RunTotals.Merge(_recorders), Stopwatch.GetElapsedTime(started),
-            cancellationToken.IsCancellationRequested, schedule?.ExpectedCount);
+        return new BenchOutcome(RunTotals.Merge(_recorders.Concat(_readRecorders)), RunTotals.Merge(_readRecorders), RunTotals.Merge(_recorders),
+            Stopwatch.GetElapsedTime(started), cancellationToken.IsCancellationRequested, schedule?.ExpectedCount);
     }
 
-    private async Task ClosedLoopAsync(int c, ClientRecorder recorder, long end, CancellationToken cancellationToken)
+    private async Task ClosedLoopAsync(int c, long end, CancellationToken cancellationToken)
     {
+        var requests = new ClientRequests(this, c);
         try
         {
             for (long w = 0; Stopwatch.GetTimestamp() < end; w++)
             {
                 var sent = Stopwatch.GetTimestamp();
-                var result = await WriteAsync(c, w, cancellationToken);
+                var (result, recorder) = await requests.NextAsync(w, cancellationToken);
                 Record(recorder, result, sent, sent);
             }
         }
@@ -62,15 +83,16 @@ internal sealed class BenchRun(KvClient client, BenchPlan plan)
         }
     }
 
-    private async Task OpenLoopAsync(int c, ClientRecorder recorder, OpenLoopSchedule schedule, CancellationToken cancellationToken)
+    private async Task OpenLoopAsync(int c, OpenLoopSchedule schedule, CancellationToken cancellationToken)
     {
+        var requests = new ClientRequests(this, c);
         try
         {
             for (long w = 0; schedule.TryNext(out var intended); w++)
             {
                 await OpenLoopSchedule.WaitUntilAsync(intended, cancellationToken);
                 var sent = Stopwatch.GetTimestamp();
-                var result = await WriteAsync(c, w, cancellationToken);
+                var (result, recorder) = await requests.NextAsync(w, cancellationToken);
                 Record(recorder, result, intended, sent);
             }
         }
@@ -79,12 +101,27 @@ internal sealed class BenchRun(KvClient client, BenchPlan plan)
         }
     }
 
-    private Task<WriteResult> WriteAsync(int c, long w, CancellationToken cancellationToken)
+    /// <summary>One client's sequence of requests: which are reads (a seeded draw per request) and where each read goes.</summary>
+    private sealed class ClientRequests(BenchRun run, int c)
     {
-        // Clients start at different offsets of the key space so they do not all hammer the same key.
-        var key = plan.Keys[c * 7919L + w];
-        var value = string.Create(CultureInfo.InvariantCulture, $"c{c}-w{w}");
-        return client.WriteAsync(key, value, plan.Quorum, cancellationToken);
+        private readonly Random _draw = new(c);
+        private long _reads;
+
+        public async Task<(WriteResult Result, ClientRecorder Recorder)> NextAsync(long n, CancellationToken cancellationToken)
+        {
+            // Clients start at different offsets of the key space so they do not all hammer the same key.
+            var key = c * 7919L + n;
+            var ratio = run._plan.ReadRatio;
+            if (ratio > 0 && (ratio >= 1 || _draw.NextDouble() < ratio))
+            {
+                // Each client walks the nodes in turn, from its own offset, so reads spread evenly over them.
+                var node = run._readUris[(int)((c + _reads++) % run._readUris.Length)];
+                return (await run._client.BenchReadAsync(node[key % node.Length], cancellationToken), run._readRecorders[c]);
+            }
+
+            var value = string.Create(CultureInfo.InvariantCulture, $"c{c}-w{n}");
+            return (await run._client.WriteAsync(run._plan.Keys[key], value, run._plan.Quorum, cancellationToken), run._recorders[c]);
+        }
     }
 
     private static void Record(ClientRecorder recorder, WriteResult result, long intended, long sent)

@@ -11,7 +11,8 @@ internal static class BenchConsole
         ArgumentNullException.ThrowIfNull(console);
         ArgumentNullException.ThrowIfNull(r);
         var loop = r.TargetRate is { } rate ? $"open loop at {Format.Rate(rate)} req/s" : "closed loop";
-        console.WriteLine($"bench {r.Leader}: {loop}, {r.Clients} clients, quorum {r.Quorum}, {Format.Seconds(r.DurationSeconds)} s" +
+        var reads = r.ReadsOn is null ? "" : r.ReadRatio >= 1 ? $", reads only, on {r.ReadsOn}" : $", {r.ReadRatio:P0} reads on {r.ReadsOn}";
+        console.WriteLine($"bench {r.Leader}: {loop}, {r.Clients} clients, quorum {r.Quorum}{reads}, {Format.Seconds(r.DurationSeconds)} s" +
             (r.Interrupted ? " (interrupted)" : ""));
         console.WriteLine($"requests {Format.Count(r.Requests)}: ok {Format.Count(r.Succeeded)}, errors {Format.Count(r.Errors)}; " +
             $"throughput {Format.Rate(r.OpsPerSec)} ops/s" +
@@ -23,6 +24,10 @@ internal static class BenchConsole
         table.AddRow(ConsoleCells.Of(Row(r.TargetRate is null ? "per request" : "from intended start", r.Latency)));
         if (r.ServiceTime is { } serviceTime)
             table.AddRow(ConsoleCells.Of(Row("service time", serviceTime)));
+        if (r.ReadLatency is { } readLatency)
+            table.AddRow(ConsoleCells.Of(Row($"reads ({Format.Count(r.SucceededReads)})", readLatency)));
+        if (r.WriteLatency is { } writes)
+            table.AddRow(ConsoleCells.Of(Row($"writes ({Format.Count(r.SucceededWrites)})", writes)));
         console.Write(table);
 
         foreach (var (code, count) in r.ErrorsByCode)

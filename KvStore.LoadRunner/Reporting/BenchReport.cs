@@ -5,7 +5,8 @@ namespace KvStore.LoadRunner.Reporting;
 /// <summary>
 /// The whole of <c>bench.json</c>. <see cref="Latency"/> is measured from each request's intended start in an open
 /// loop (so stalls are not hidden) and <see cref="ServiceTime"/> from its actual send; in a closed loop the two are the
-/// same and only <see cref="Latency"/> is written.
+/// same and only <see cref="Latency"/> is written. With reads (<see cref="ReadRatio"/> above 0) the totals count both
+/// kinds; <see cref="ReadLatency"/> and <see cref="WriteLatency"/> give each kind apart when the run mixed them.
 /// </summary>
 internal sealed record BenchReport(
     string Leader,
@@ -23,4 +24,10 @@ internal sealed record BenchReport(
     LatencySummary Latency,
     LatencySummary? ServiceTime,
     SortedDictionary<string, long> ErrorsByCode,
-    bool Interrupted);
+    bool Interrupted,
+    double ReadRatio = 0,
+    string? ReadsOn = null,
+    long SucceededReads = 0,
+    long SucceededWrites = 0,
+    LatencySummary? ReadLatency = null,
+    LatencySummary? WriteLatency = null);

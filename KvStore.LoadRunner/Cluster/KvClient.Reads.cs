@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using KvStore.LoadRunner.Diagnostics;
+
+namespace KvStore.LoadRunner.Cluster;
+
+/// <summary>The bench's read path: one <c>GET /read</c> of a prepared URI, as cheap for the load runner as its writes.</summary>
+internal sealed partial class KvClient
+{
+    /// <summary>The <c>GET /read?key=…</c> URI of <paramref name="key"/> on <paramref name="node"/>, built once per key and node.</summary>
+    public static Uri ReadUri(Uri node, string key) => new(node, $"/read?key={Uri.EscapeDataString(key)}");
+
+    /// <summary>
+    /// One read; a missing key or any failure comes back as a <see cref="WriteResult"/> with a code (a read's
+    /// "version" is the one it saw). Only cancellation by <paramref name="cancellationToken"/> throws.
+    /// </summary>
+    public async Task<WriteResult> BenchReadAsync(Uri readUri, CancellationToken cancellationToken)
+    {
+        var traced = Sampling.Next();
+        using var activity = traced ? LoadRunnerTelemetry.Source.StartActivity("kvstore.read", ActivityKind.Client) : null;
+        using var unsampled = !traced && LoadRunnerTelemetry.Source.HasListeners() ? WriteSampling.StartUnsampled() : null;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, readUri);
+            if (!traced && unsampled is null)
+                request.Headers.TryAddWithoutValidation(WriteSampling.TraceparentHeader, WriteSampling.UnsampledTraceparent());
+            using var response = await http.SendAsync(request, cancellationToken);
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                var answer = JsonSerializer.Deserialize(await response.Content.ReadAsStreamAsync(cancellationToken), WireJsonContext.Default.ReadVersionAnswer);
+                return answer is null ? WriteResult.Failed("empty_response") : WriteResult.Committed(answer.Version);
+            }
+
+            var problem = await ReadProblemAsync(response, cancellationToken);
+            var code = problem?.Code ?? $"http_{(int)response.StatusCode}";
+            activity?.SetStatus(ActivityStatusCode.Error, code);
+            return WriteResult.Failed(code);
+        }
+        catch (HttpRequestException e)
+        {
+            return WriteResult.Failed(TransportErrorCode(e));
+        }
+        catch (IOException)
+        {
+            return WriteResult.Failed("response_ended");
+        }
+        catch (TaskCanceledException e) when (IsTimeout(e, cancellationToken))
+        {
+            return WriteResult.Failed("timeout");
+        }
+        catch (JsonException)
+        {
+            return WriteResult.Failed("invalid_response");
+        }
+    }
+}
