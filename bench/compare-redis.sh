@@ -27,7 +27,7 @@ steal_pct() { # "steal total" from steal_start
 # (idle while Redis runs): this machine's speed drifts by a quarter within minutes, also when no steal shows, so a
 # ratio is taken within each round and the median of those is reported.
 rounds=${ROUNDS:-3}
-rm -rf "$out"/steal "$out"/redis-64-*.json "$out"/redis-10-q*.json "$out"/kv-64-*
+rm -rf "$out"/steal "$out"/redis-64-*.json "$out"/redis-read-*.json "$out"/redis-10-q*.json "$out"/kv-64-* "$out"/kv-read-*
 measure() { # name command...: runs the command, notes the steal during it
   local name=$1 mark; shift
   mark=$(steal_start)
@@ -44,6 +44,11 @@ side_by_side() { # runs inside cluster.sh, which sets LEADER_URL
     # A new load-runner process compiles its own hot code again: 8 s of warm-up for it (it reaches full speed after 5-8).
     measure "kv-64-$r" "${lr[@]}" bench --leader "$LEADER_URL" --clients 64 --quorum 3 --duration "${secs}s" --warmup 8s --keys 1000 --out "$out/kv-64-$r" >&2
   done
+  for r in $(seq "$rounds"); do
+    echo "round $r of $rounds: reads on the five replicas / followers, Redis, then KvStore, 64 clients ..." >&2
+    measure "redis-read-$r" bash -c "bash '$anchor' read 64 200000 1000 2>/dev/null | tail -n 1 >'$out/redis-read-$r.json'"
+    measure "kv-read-$r" "${lr[@]}" bench --leader "$LEADER_URL" --reads --on followers --clients 64 --duration "${secs}s" --warmup 8s --keys 1000 --out "$out/kv-read-$r" >&2
+  done
   echo "1 client: Redis, then KvStore ..." >&2
   measure redis-1 bash -c "bash '$anchor' 3 1 5000 1000 2>/dev/null | tail -n 1 >'$out/redis-1.json'"
   measure kv-1 "${lr[@]}" bench --leader "$LEADER_URL" --clients 1 --quorum 3 --duration "${secs}s" --warmup 5s --keys 1000 --out "$out/kv-1" >&2
@@ -54,7 +59,7 @@ export out anchor secs warmup rounds lr_line
 export -f steal_start steal_pct measure side_by_side
 "$root/bench/cluster.sh" --env MIN_DELAY=0 --env MAX_DELAY=0 -- bash -c side_by_side
 mark=$(steal_start)
-echo "KvStore, default lag, the seeds' sweep ..." >&2
+echo "KvStore, default lag, the sweep ..." >&2
 # Warmed up by load and by one unmeasured sweep: its consistency checks and the quorums the load did not use are
 # code the nodes have not yet optimized, and the first sweep after a bench measures that (q3/q5 means 6-8 ms, then 2-3).
 "$root/bench/cluster.sh" -- bash -c "
@@ -91,6 +96,9 @@ for r in range(1, rounds + 1):
     kt, kp = get(k, "opsPerSec", "throughput"), get(k, "latency.p99Ms", "p99Ms")
     tr.append(kt / red["opsPerSec"]); pr.append(kp / red["p99Ms"])
     print(f"| round {r} | {kt:,.0f} | {red['opsPerSec']:,} | {tr[-1]:.2f}x | {kp:.2f} | {red['p99Ms']:.2f} | {pr[-1]:.2f}x | {steal[f'kv-64-{r}']} % / {steal[f'redis-64-{r}']} % |")
+rr = []
+for r in range(1, rounds + 1):
+    rr.append(get(load(f"kv-read-{r}/bench.json"), "opsPerSec") / load(f"redis-read-{r}.json")["opsPerSec"])
 k1, r1 = load("kv-1/bench.json"), load("redis-1.json")
 kp50 = get(k1, "latency.p50Ms", "p50Ms")
 print()
@@ -99,6 +107,7 @@ print("| --- | --- | --- | --- | --- |")
 print(f"| lag off, quorum 3, 64 clients: throughput (median of {rounds} rounds) | | | {statistics.median(tr):.2f}x | >= 1.0x |")
 print(f"| lag off, quorum 3, 64 clients: p99 (median of {rounds} rounds) | | | {statistics.median(pr):.2f}x | <= 1.0x |")
 print(f"| lag off, quorum 3, 1 client: p50 | {kp50:.3f} ms | {r1['p50Ms']:.3f} ms | {kp50/r1['p50Ms']:.2f}x | <= 1.5x |")
+print(f"| reads over the five followers / replicas, 64 clients: throughput (median of {rounds} rounds) | | | {statistics.median(rr):.2f}x | >= 1.0x |")
 print(f"\nCPU stolen by the hypervisor: {steal['kv-1']} % / {steal['redis-1']} % during the one-client runs (KvStore / Redis), {steal['sweep']} % during the sweep")
 sweep = load("sweep/sweep.json")
 print()

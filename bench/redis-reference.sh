@@ -3,6 +3,7 @@
 # many clients as KvStore's runs, each doing SET then WAIT <quorum> (semi-synchronous like KvStore's quorum writes).
 # Prints one JSON line ({opsPerSec, p50Ms, p99Ms, meanMs, ...}) and stops Redis again.
 #   bench/redis-reference.sh [quorum=3] [clients=64] [total-ops=20000] [keys=10]
+#   bench/redis-reference.sh read [clients=64] [total-ops=20000] [keys=10]: GET spread over the five replicas instead.
 #   REDIS_FSYNC=always|everysec turns on the append-only file on all six: the durable comparison.
 # Installs redis-server (Debian) and the ioredis client (npm) into a temporary folder when missing.
 set -euo pipefail
