@@ -31,6 +31,17 @@ public static class TelemetryExtensions
 
     public const string OwnSources = "KvStore.*";
 
+    private const string OtlpTimeoutSetting = "OTEL_EXPORTER_OTLP_TIMEOUT";
+
+    /// <summary>
+    /// The export timeout unless OTEL_EXPORTER_OTLP_TIMEOUT says otherwise. The last export, at shutdown, retries a
+    /// collector that is gone (the dashboard stopped first, or none listens, as under Aspire.Hosting.Testing) until
+    /// this passes: the SDK's 10 s default kept a stopping node alive past DCP's 15 s stop budget on a busy machine
+    /// and would outlast `docker stop`'s 10 s grace, after which the node is killed instead of stopped. The collector
+    /// is local (the dashboard), so 2 s is ample for an export that is going to succeed.
+    /// </summary>
+    private const string DefaultExportTimeoutMs = "2000";
+
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         // Without an endpoint nothing would leave the process, and listening alone costs: every request and write would
@@ -38,6 +49,7 @@ public static class TelemetryExtensions
         if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             return builder;
 
+        builder.Configuration[OtlpTimeoutSetting] ??= DefaultExportTimeoutMs;
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -93,7 +105,11 @@ public static class TelemetryExtensions
             .SetSampler(new ParentBasedSampler(new AlwaysOnSampler()))
             .AddSource(sources)
             .AddHttpClientInstrumentation()
-            .AddOtlpExporter()
+            .AddOtlpExporter(otlp =>
+            {
+                if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(OtlpTimeoutSetting)))
+                    otlp.TimeoutMilliseconds = int.Parse(DefaultExportTimeoutMs, System.Globalization.CultureInfo.InvariantCulture);
+            })
             .Build();
     }
 

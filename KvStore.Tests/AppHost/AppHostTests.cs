@@ -46,13 +46,11 @@ public sealed class AppHostTests(AppHostFixture fixture)
         var commands = fixture.App.Services.GetRequiredService<ResourceCommandService>();
         using var leader = fixture.App.CreateHttpClient("leader");
 
+        // DCP sends SIGTERM to `dotnet run`, which passes it on, and reports the stop as failed after 15 s. A node stops in
+        // well under that, including its last telemetry export to a collector that is not there (this fixture starts no
+        // dashboard): that export gives up after the ServiceDefaults' 2 s timeout, not the SDK's 10 s.
         var stopped = await commands.ExecuteCommandAsync("follower2", KnownResourceCommands.StopCommand, TestContext.Current.CancellationToken);
-        // DCP stops a project through `dotnet run`, which does not pass the first, gentle signal on to the node; DCP then
-        // escalates, and can report the stop as failed when that outlives its 15 s budget. The node stops either way.
-        // Known here: on some machines DCP cannot stop a project it started through `dotnet run` within its 15 s budget
-        // (the resource is left "Unknown"); the test says so as Skipped instead of failing the suite on DCP.
-        if (!stopped.Success)
-            Assert.Skip($"DCP could not stop follower2: {stopped.Message}");
+        Assert.True(stopped.Success, $"DCP could not stop follower2: {stopped.Message}");
         await fixture.App.ResourceNotifications.WaitForResourceAsync("follower2", KnownResourceStates.TerminalStates, TestContext.Current.CancellationToken);
 
         for (var i = 0; i < 20; i++)
