@@ -32,7 +32,7 @@ internal static class StalenessCommand
             },
         };
         var minVersionQuorum = CliOptions.Count("--min-version-quorum", 1, "Quorum of the extra pass whose reads carry min_version.", min: 0);
-        var output = CliOptions.Out("staleness.json, staleness.md and staleness.svg");
+        var output = CliOptions.Out("staleness.json, staleness.md, staleness.svg and staleness.png");
         var minDelay = CliOptions.Seconds("--min-delay", CliOptions.SecondsSetting(context.Configuration, "MIN_DELAY", 0.0001),
             "The cluster's configured lag minimum in seconds, for the report's caption (default: MIN_DELAY if set).");
         var maxDelay = CliOptions.Seconds("--max-delay", CliOptions.SecondsSetting(context.Configuration, "MAX_DELAY", 0.001),

@@ -43,7 +43,7 @@ internal static class SweepCommand
                 return [];
             },
         };
-        var output = CliOptions.Out("sweep.json, sweep.md and sweep.svg");
+        var output = CliOptions.Out("sweep.json, sweep.md, sweep.svg and sweep.png");
         // The nodes' own variable names, so an orchestrator can hand the load runner the same lag parameters.
         var minDelay = CliOptions.Seconds("--min-delay", CliOptions.SecondsSetting(context.Configuration, "MIN_DELAY", 0.0001),
             "The cluster's configured lag minimum in seconds, for the plot's floor line (default: MIN_DELAY if set).");

@@ -32,4 +32,16 @@ internal static class ReportFiles
         File.Move(temporary, path, overwrite: true);
         return path;
     }
+
+    /// <summary>Writes a plot's SVG under <paramref name="name"/> and its PNG beside it; returns the SVG's path.</summary>
+    public static async Task<string> WriteAsync(DirectoryInfo directory, string name, PlotImages plot)
+    {
+        ArgumentNullException.ThrowIfNull(plot);
+        var svg = await WriteAsync(directory, name, plot.Svg);
+        var png = Path.ChangeExtension(svg, ".png");
+        var temporary = png + ".tmp";
+        await File.WriteAllBytesAsync(temporary, plot.Png);
+        File.Move(temporary, png, overwrite: true);
+        return svg;
+    }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Xml.Linq;
 using KvStore.LoadRunner;
+using KvStore.LoadRunner.Reporting;
 using KvStore.Tests.Infrastructure;
 
 namespace KvStore.Tests.LoadRunner;
@@ -41,9 +41,13 @@ public sealed class StalenessTests
         Assert.True(Row(5, false).GetProperty("writeP50Ms").GetDouble() > one.GetProperty("writeP50Ms").GetDouble(),
             "waiting for all five followers takes longer than for the fastest");
 
-        var svg = XDocument.Load(Path.Combine(dir.Path, "staleness.svg"));
-        XNamespace ns = "http://www.w3.org/2000/svg";
-        Assert.Equal(3 + 2 * 2, svg.Descendants(ns + "circle").Count());
+        var svg = PlotSvg.Parse(await File.ReadAllTextAsync(Path.Combine(dir.Path, "staleness.svg"), TestContext.Current.CancellationToken));
+        Assert.Equal(["stale share", "with min_version", "mean", "p99"], svg.Legend);
+        Assert.Equal(2, svg.Points(StalenessPlot.StaleColour.ToStringRGB()).Count);
+        Assert.Single(svg.Points(StalenessPlot.MinVersionColour.ToStringRGB()));
+        Assert.Equal(2, svg.Points(StalenessPlot.MeanColour.ToStringRGB()).Count);
+        Assert.Equal(2, svg.Points(StalenessPlot.P99Colour.ToStringRGB()).Count);
+        Assert.True(new FileInfo(Path.Combine(dir.Path, "staleness.png")).Length > 0, "staleness.png beside staleness.svg");
         Assert.Contains("| 1 + min_version |", await File.ReadAllTextAsync(Path.Combine(dir.Path, "staleness.md"), TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 

@@ -1,15 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Xml.Linq;
 using KvStore.LoadRunner;
+using KvStore.LoadRunner.Reporting;
 
 namespace KvStore.Tests.LoadRunner;
 
 [Collection(LoadClusterGroup.Name)]
 public sealed class SweepTests(LoadCluster fixture)
 {
-    private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
-
     [Fact]
     public async Task Sweep_measures_five_quorums_above_the_lag_floor_and_writes_json_markdown_and_svg()
     {
@@ -43,16 +41,18 @@ public sealed class SweepTests(LoadCluster fixture)
         for (var q = 1; q <= 5; q++)
             Assert.Contains($"\n| {q} | ", markdown, StringComparison.Ordinal);
 
-        var svg = XDocument.Parse(await File.ReadAllTextAsync(dir.File("sweep.svg")));
-        Assert.Equal(Svg + "svg", svg.Root!.Name);
-        foreach (var series in new[] { "mean", "p50", "p95", "p99" })
+        var svg = PlotSvg.Parse(await File.ReadAllTextAsync(dir.File("sweep.svg")));
+        var ticks = Assert.Single(svg.TickRows("1", "2", "3", "4", "5"));
+        foreach (var (name, colour, _) in SweepPlot.Series)
         {
-            var points = svg.Descendants(Svg + "circle").Where(c => (string?)c.Attribute("class") == $"point series-{series}").ToArray();
-            Assert.Equal(["1", "2", "3", "4", "5"], points.Select(p => (string?)p.Attribute("data-quorum")));
+            var points = svg.Points(colour.ToStringRGB());
+            Assert.True(points.Count == 5 && points.Zip(ticks).All(p => Math.Abs(p.First.X - p.Second) < 0.5),
+                $"{name}: points at x {string.Join(", ", points.Select(p => p.X))}, quorum ticks at {string.Join(", ", ticks)}");
         }
 
-        var floor = svg.Descendants(Svg + "polyline").Single(p => (string?)p.Attribute("class") == "floor");
-        Assert.Equal(5, ((string)floor.Attribute("points")!).Split(' ').Length);
+        Assert.Equal(["mean", "p50", "p95", "p99", SweepPlot.FloorLegend], svg.Legend);
+        Assert.Single(svg.Filled(SweepPlot.FloorColour.ToStringRGB()));
+        Assert.True(new FileInfo(dir.File("sweep.png")).Length > 0, "sweep.png beside sweep.svg");
         Assert.Contains("write latency against quorum", result.Output, StringComparison.Ordinal);
     }
 
