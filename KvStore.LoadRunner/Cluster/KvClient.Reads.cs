@@ -37,21 +37,9 @@ internal sealed partial class KvClient
             activity?.SetStatus(ActivityStatusCode.Error, code);
             return WriteResult.Failed(code);
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (FailureCode(e, cancellationToken) is { } code)
         {
-            return WriteResult.Failed(TransportErrorCode(e));
-        }
-        catch (IOException)
-        {
-            return WriteResult.Failed("response_ended");
-        }
-        catch (TaskCanceledException e) when (IsTimeout(e, cancellationToken))
-        {
-            return WriteResult.Failed("timeout");
-        }
-        catch (JsonException)
-        {
-            return WriteResult.Failed("invalid_response");
+            return WriteResult.Failed(code);
         }
     }
 }

@@ -59,21 +59,9 @@ internal sealed partial class KvClient
                 var status = response.StatusCode;
                 return new RegisterAnswer(status, problem?.CurrentVersion ?? problem?.Version, null, problem?.Code ?? $"http_{(int)status}");
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (FailureCode(e, cancellationToken) is { } code)
             {
-                return new RegisterAnswer(null, null, null, TransportErrorCode(e));
-            }
-            catch (IOException)
-            {
-                return new RegisterAnswer(null, null, null, "response_ended");
-            }
-            catch (TaskCanceledException e) when (IsTimeout(e, cancellationToken))
-            {
-                return new RegisterAnswer(null, null, null, "timeout");
-            }
-            catch (JsonException)
-            {
-                return new RegisterAnswer(null, null, null, "invalid_response");
+                return new RegisterAnswer(null, null, null, code);
             }
         }
     }

@@ -136,24 +136,24 @@ internal sealed partial class KvClient(HttpClient http, Uri leader)
             var problem = await ReadProblemAsync(response, cancellationToken);
             return WriteResult.Failed(problem?.Code ?? $"http_{(int)response.StatusCode}");
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (FailureCode(e, cancellationToken) is { } code)
         {
-            return WriteResult.Failed(TransportErrorCode(e));
-        }
-        catch (IOException)
-        {
-            // The connection broke while the answer's body was being read.
-            return WriteResult.Failed("response_ended");
-        }
-        catch (TaskCanceledException e) when (IsTimeout(e, cancellationToken))
-        {
-            return WriteResult.Failed("timeout");
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return WriteResult.Failed("invalid_response");
+            return WriteResult.Failed(code);
         }
     }
+
+    /// <summary>
+    /// The code of a request that failed on the node's or the network's side: the transport's error, <c>response_ended</c>
+    /// (the connection broke while the answer was read), <c>timeout</c> or <c>invalid_response</c>; null for anything else.
+    /// </summary>
+    private static string? FailureCode(Exception e, CancellationToken cancellationToken) => e switch
+    {
+        HttpRequestException http => TransportErrorCode(http),
+        IOException => "response_ended",
+        TaskCanceledException when IsTimeout(e, cancellationToken) => "timeout",
+        System.Text.Json.JsonException => "invalid_response",
+        _ => null,
+    };
 
     private static async Task<ProblemAnswer?> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

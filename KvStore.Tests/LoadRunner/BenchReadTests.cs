@@ -16,12 +16,11 @@ public sealed class BenchReadTests
     [Fact]
     public async Task Reads_only_spread_over_the_followers_find_every_key_and_write_nothing_during_the_run()
     {
-        var served = new ConcurrentDictionary<string, int>();
-        await using var cluster = await TestCluster.StartAsync(new ClusterSettings { ConfigureNode = builder => CountReads(builder, served) });
+        var (cluster, served) = await StartCountingAsync();
+        await using var _ = cluster;
         using var dir = new TempDirectory();
 
-        var result = await LoadRunnerCli.RunAsync(
-            "bench", "--leader", cluster.LeaderUrl, "--reads", "--clients", "5", "--keys", "40", "--duration", "1500ms", "--warmup", "0s", "--out", dir.Path);
+        var result = await BenchAsync(cluster, dir, "--reads", "--clients", "5", "--keys", "40");
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         var report = await ReadReportAsync(dir);
@@ -41,13 +40,11 @@ public sealed class BenchReadTests
     [Fact]
     public async Task A_mixed_run_reports_reads_and_writes_apart()
     {
-        var served = new ConcurrentDictionary<string, int>();
-        await using var cluster = await TestCluster.StartAsync(new ClusterSettings { ConfigureNode = builder => CountReads(builder, served) });
+        var (cluster, served) = await StartCountingAsync();
+        await using var _ = cluster;
         using var dir = new TempDirectory();
 
-        var result = await LoadRunnerCli.RunAsync(
-            "bench", "--leader", cluster.LeaderUrl, "--read-ratio", "0.5", "--on", "all", "--clients", "4", "--keys", "20", "--duration", "1500ms",
-            "--warmup", "0s", "--out", dir.Path);
+        var result = await BenchAsync(cluster, dir, "--read-ratio", "0.5", "--on", "all", "--clients", "4", "--keys", "20");
 
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
         var report = await ReadReportAsync(dir);
@@ -68,6 +65,16 @@ public sealed class BenchReadTests
         Assert.Equal(ExitCodes.Usage, result.ExitCode);
         Assert.Contains("--reads and --read-ratio", result.Output + result.Error, StringComparison.Ordinal);
     }
+
+    /// <summary>A cluster whose nodes count the reads they serve, by NODE_NAME.</summary>
+    private static async Task<(TestCluster Cluster, ConcurrentDictionary<string, int> Served)> StartCountingAsync()
+    {
+        var served = new ConcurrentDictionary<string, int>();
+        return (await TestCluster.StartAsync(new ClusterSettings { ConfigureNode = builder => CountReads(builder, served) }), served);
+    }
+
+    private static Task<CliResult> BenchAsync(TestCluster cluster, TempDirectory dir, params string[] options) =>
+        LoadRunnerCli.RunAsync(["bench", "--leader", cluster.LeaderUrl, "--duration", "1500ms", "--warmup", "0s", "--out", dir.Path, .. options]);
 
     private static async Task<BenchReport> ReadReportAsync(TempDirectory dir) =>
         JsonSerializer.Deserialize(await File.ReadAllTextAsync(dir.File("bench.json")), ReportJsonContext.Default.BenchReport)!;
