@@ -28,7 +28,8 @@ public static class KvNodeResourceExtensions
         }
         else
         {
-            node.WithHttpEndpoint(port: port, name: "http", isProxied: false);
+            // KvStore:ProxyEndpoints=true puts DCP's proxy back in front of every node, to measure what it costs.
+            node.WithHttpEndpoint(port: port, name: "http", isProxied: string.Equals(builder.Configuration["KvStore:ProxyEndpoints"], "true", StringComparison.OrdinalIgnoreCase));
             if (builder.DataDirectory() is { } data)
                 node.WithEnvironment("DATA_DIR", Path.Combine(data, name));
         }

@@ -2,7 +2,8 @@
 # Telemetry under load, measured: the load runner's bench and sweep started as the dashboard starts them (resource
 # commands, here through the Aspire CLI) on the default AppHost cluster, beside the same commands against
 # bench/cluster.sh's plain Release cluster with no telemetry, in one run. Prints both and their ratios.
-#   [CONFIGURATION=Debug] [OUT=dir] bench/apphost-vs-cluster.sh
+#   [CONFIGURATION=Debug] [OUT=dir] [APPHOST_ARGS="--KvStore:ProxyEndpoints=true"] [SKIP_CLUSTER=1] bench/apphost-vs-cluster.sh
+# APPHOST_ARGS go to the AppHost (the example puts DCP's proxy in front of the nodes); SKIP_CLUSTER=1 measures the AppHost only.
 # Installs the Aspire CLI (a dotnet tool) into artifacts/tools when it is not on PATH.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +26,7 @@ trap stop EXIT
 
 # The AppHost in the background (its own ports: --isolated), the six nodes healthy, then each load-runner resource
 # started and awaited; their reports land in artifacts/bench and artifacts/sweep, as from the dashboard.
-"$aspire" start --apphost KvStore.AppHost --no-build --isolated --non-interactive -- "--KvStore:DataDirectory=$data" >"$out/apphost-start.log" 2>&1
+"$aspire" start --apphost KvStore.AppHost --no-build --isolated --non-interactive -- "--KvStore:DataDirectory=$data" ${APPHOST_ARGS:-} >"$out/apphost-start.log" 2>&1
 for node in leader follower1 follower2 follower3 follower4 follower5; do
   "$aspire" wait "$node" --status healthy --timeout 300 --apphost KvStore.AppHost --non-interactive >/dev/null
 done
@@ -37,6 +38,11 @@ done
 cp artifacts/bench/bench.json "$out/apphost-bench.json"
 cp artifacts/sweep/sweep.json "$out/apphost-sweep.json"
 stop; trap - EXIT
+
+if [ -n "${SKIP_CLUSTER:-}" ]; then
+  python3 -c "import json,sys; b=json.load(open('$out/apphost-bench.json')); print(f'bench, 64 clients: AppHost {b[\"opsPerSec\"]:,.0f} writes/s')"
+  exit 0
+fi
 
 # The same commands on the plain cluster (Release, no OTLP endpoint: no telemetry at all).
 lr="dotnet $root/KvStore.LoadRunner/bin/Release/net10.0/KvStore.LoadRunner.dll"
