@@ -32,7 +32,7 @@ public sealed partial class FailoverController(
     ILogger<FailoverController> logger,
     EtcdLeaderKey? leaderKey = null) : IHostedService, IDisposable
 {
-    private static readonly TimeSpan GatherGrace = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan GatherGrace = TimeSpan.FromMilliseconds(100);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly NodeOptions _options = options.Value;
 
@@ -57,7 +57,7 @@ public sealed partial class FailoverController(
 
     public PositionResponse Describe() => new(_options.EffectiveName,
         roles.Current.Role == NodeRole.Leader ? "leader" : "follower", epochs.Current, Position().LastEpoch, Position().LastIndex,
-        roles.Current.Term?.Deposed ?? false);
+        roles.Current.Term?.Deposed ?? false, Environment.ProcessId);
 
     /// <summary>POST /admin/fence: adopt <paramref name="epoch"/> durably; a leader is deposed by it.</summary>
     public async Task<FenceResponse> FenceAsync(long epoch, CancellationToken cancellationToken)
