@@ -10,6 +10,8 @@ namespace KvStore.LoadRunner.Cluster;
 [JsonSerializable(typeof(DataSnapshot))]
 [JsonSerializable(typeof(ClusterAnswer))]
 [JsonSerializable(typeof(ReadAnswer))]
+[JsonSerializable(typeof(PositionAnswer))]
+[JsonSerializable(typeof(StepDownAnswer))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;
