@@ -24,7 +24,8 @@ public sealed record LeaderKeyHolder(LeaderKeyValue Value, long ModRevision, lon
 /// </summary>
 public sealed partial class EtcdLeaderKey : IDisposable
 {
-    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(1);
+    // Unary calls (grant, transaction, range, revoke): a cold process's first gRPC call alone can take most of a second.
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(2);
     private readonly GrpcChannel[] _channels;
     private readonly ByteString _key;
     private readonly TimeSpan _ttl;
@@ -38,7 +39,7 @@ public sealed partial class EtcdLeaderKey : IDisposable
         var o = options.Value;
         _channels = o.EtcdEndpointList.Select(e => GrpcChannel.ForAddress(e, new GrpcChannelOptions
         {
-            HttpHandler = new SocketsHttpHandler { UseProxy = false, ConnectTimeout = CallTimeout, EnableMultipleHttp2Connections = true },
+            HttpHandler = new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(1), EnableMultipleHttp2Connections = true },
         })).ToArray();
         KeyName = $"/kvstore/{o.EtcdCluster}/leader";
         _key = ByteString.CopyFromUtf8(KeyName);
@@ -170,8 +171,9 @@ public sealed partial class EtcdLeaderKey : IDisposable
                 while (lease.Valid)
                 {
                     var sent = Stopwatch.GetTimestamp();
+                    // A slow answer still renews (its send time counts), so it is awaited as long as the lease is still valid.
                     using var answer = CancellationTokenSource.CreateLinkedTokenSource(stop);
-                    answer.CancelAfter(CallTimeout);
+                    answer.CancelAfter(lease.Remaining);
                     await call.RequestStream.WriteAsync(new LeaseKeepAliveRequest { ID = id }, answer.Token);
                     if (!await call.ResponseStream.MoveNext(answer.Token))
                         break;

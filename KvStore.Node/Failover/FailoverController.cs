@@ -186,7 +186,12 @@ public sealed partial class FailoverController(
     {
         var all = Task.WhenAll(calls);
         while (!all.IsCompleted && calls.Count(c => c.IsCompletedSuccessfully && c.Result is { } r && counts(r)) < enough)
-            await Task.WhenAny(calls.Where(c => !c.IsCompleted));
+        {
+            var pending = calls.Where(c => !c.IsCompleted).ToList();
+            if (pending.Count == 0)
+                break;
+            await Task.WhenAny(pending);
+        }
         if (!all.IsCompleted)
             await Task.WhenAny(all, Task.Delay(GatherGrace));
         return calls.Select(c => c.IsCompletedSuccessfully ? c.Result : null).ToArray();

@@ -29,6 +29,17 @@ public sealed class LeaderLease
 
     public bool Valid => Stopwatch.GetTimestamp() < Volatile.Read(ref _validUntil);
 
+    /// <summary>How long leadership still counts as proven (zero once it does not).</summary>
+    public TimeSpan Remaining
+    {
+        get
+        {
+            var until = Volatile.Read(ref _validUntil);
+            var now = Stopwatch.GetTimestamp();
+            return until > now ? Stopwatch.GetElapsedTime(now, until) : TimeSpan.Zero;
+        }
+    }
+
     /// <summary>etcd answered a grant or keep-alive sent at <paramref name="sentAt"/> (a Stopwatch timestamp) with a live lease.</summary>
     public void Renewed(long sentAt)
     {
