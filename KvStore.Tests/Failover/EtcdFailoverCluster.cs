@@ -32,6 +32,8 @@ public sealed class EtcdFailoverCluster : IAsyncDisposable
             ["REPLICATION_TIMEOUT"] = "2",
             ["REPLICATION_TOKEN"] = Token,
             ["DATA_DIR"] = Path.Combine(_root, $"node{i}"),
+            ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
+            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         })).ToArray();
     }
 
