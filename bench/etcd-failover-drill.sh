@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The failover drill on a local FAILOVER=etcd cluster: one etcd and six nodes on loopback (each with its own DATA_DIR
 # in a temporary directory), then `KvStore.LoadRunner failover` against them; everything started here is stopped on exit.
-#   [FAULT=sigstop|step-down] [FAILOVERS=10] [INTERVAL=5s] [CLIENTS=4] [TTL=2] bench/etcd-failover-drill.sh
+#   [FAULT=sigstop|step-down] [FAILOVERS=10] [INTERVAL=5s] [CLIENTS=4] [TTL=2] [KEEP=1: keep the logs] bench/etcd-failover-drill.sh
 # Needs etcd (bash .ci/install-etcd.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,7 +12,7 @@ dotnet build KvStore.Node -c Release -v q -nologo >/dev/null
 dotnet build KvStore.LoadRunner -c Release -v q -nologo >/dev/null
 work=$(mktemp -d)
 pids=()
-stop() { for pid in "${pids[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+stop() { for pid in "${pids[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] && echo "logs kept in $work" || rm -rf "$work"; }
 trap stop EXIT
 
 etcd --name drill --data-dir "$work/etcd" --logger zap --log-level error \
