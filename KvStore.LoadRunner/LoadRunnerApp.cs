@@ -30,6 +30,7 @@ public static class LoadRunnerApp
             CheckCommand.Create(context),
             HistoryCommand.Create(context),
             StalenessCommand.Create(context),
+            FailoverCommand.Create(context),
         };
 
         var parse = root.Parse(args);

@@ -37,9 +37,17 @@ public static class KvNodeExtensions
 
         var role = builder.Configuration["ROLE"];
         var isLeader = string.Equals(role, "leader", StringComparison.OrdinalIgnoreCase);
-        var manual = string.Equals(builder.Configuration["FAILOVER"]?.Trim(), "manual", StringComparison.OrdinalIgnoreCase);
+        var failover = builder.Configuration["FAILOVER"]?.Trim().ToLowerInvariant();
+        var manual = failover is "manual" or "etcd";
         services.AddSingleton(sp => CreateLog(sp, isLeader, manual));
         services.AddHostedService<LogCompactor>();
+        if (failover == "etcd")
+        {
+            // The leader key in etcd decides who leads; promotion and fencing are FAILOVER=manual's (registered below).
+            services.AddSingleton<Failover.EtcdLeaderKey>();
+            services.AddHostedService<Failover.EtcdCampaign>();
+        }
+
         if (manual)
         {
             // Every node may lead: the leader's parts are built at each promotion (FailoverController), the follower's once.
@@ -147,7 +155,7 @@ public static class KvNodeExtensions
         var o = sp.GetRequiredService<IOptions<NodeOptions>>().Value;
         var logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("KvStore.Node.Storage");
 
-        // Followers serve no log reads, so they keep none in memory; their durability is the WAL's. Under FAILOVER=manual
+        // Followers serve no log reads, so they keep none in memory; their durability is the WAL's. Under FAILOVER=manual or etcd
         // any node may become the leader and must then stream its log to the others, so every node keeps LOG_RETAIN.
         var retain = isLeader || manual ? o.LogRetain : 0;
         if (string.IsNullOrWhiteSpace(o.DataDir))
@@ -178,7 +186,8 @@ public static class KvNodeExtensions
             o.MaxValueBytes,
             o.ReadWaitTimeoutSpan,
             sp.GetRequiredService<Failover.EpochStore>(),
-            o.ManualFailover);
+            o.AnyNodeMayLead,
+            o.EtcdFailover);
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

@@ -30,4 +30,15 @@ internal sealed record DataSnapshot(string Node, string Role, long AppliedIndex,
 /// <summary>A follower in <c>GET /cluster</c>: <see cref="Url"/> is the leader's way to it, <see cref="AdvertisedUrl"/> (optional) the outside's.</summary>
 internal sealed record FollowerStatus(string Name, string Url, long AckedIndex, long Lag, string State, string? AdvertisedUrl = null);
 
-internal sealed record ClusterAnswer(string Leader, long LastIndex, int WriteQuorum, List<FollowerStatus> Followers, string? AdvertisedUrl = null);
+/// <summary>
+/// <c>GET /cluster</c>. Under FAILOVER=manual or etcd every node answers: <see cref="Role"/> is what it is,
+/// <see cref="LeaderUrl"/> the leader it knows of (null during an election), <see cref="Epoch"/> the newest epoch it knows.
+/// </summary>
+internal sealed record ClusterAnswer(string Leader, long LastIndex, int WriteQuorum, List<FollowerStatus> Followers, string? AdvertisedUrl = null,
+    long Epoch = 0, string? LeaderUrl = null, string? Role = null);
+
+/// <summary><c>GET /admin/position</c>: where the node's log ends, what it is, and its process id (for a drill on the same host).</summary>
+internal sealed record PositionAnswer(string Node, string Role, long Epoch, long LastEpoch, long LastIndex, bool Deposed, int Pid = 0);
+
+/// <summary><c>POST /admin/step-down</c>: the node that took over and its epoch.</summary>
+internal sealed record StepDownAnswer(string Node, string NewLeader, long Epoch);

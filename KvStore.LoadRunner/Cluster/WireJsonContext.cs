@@ -11,6 +11,8 @@ namespace KvStore.LoadRunner.Cluster;
 [JsonSerializable(typeof(ClusterAnswer))]
 [JsonSerializable(typeof(ReadAnswer))]
 [JsonSerializable(typeof(ReadVersionAnswer))]
+[JsonSerializable(typeof(PositionAnswer))]
+[JsonSerializable(typeof(StepDownAnswer))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(JsonElement))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;

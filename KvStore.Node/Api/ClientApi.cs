@@ -30,7 +30,7 @@ public static class ClientApi
     public static async Task<Results<Ok<WriteResponse>, ProblemHttpResult>> Write(HttpContext http, NodeContext node, CancellationToken cancellationToken)
     {
         if (node.Writer is not { } writer)
-            return Problems.NotLeader(node);
+            return Problems.NotLeader(node, http);
         if (RequestParsing.TryGetQuorum(http.Request, writer.Followers, writer.DefaultQuorum, out var quorum) is { } badQuorum)
             return badQuorum;
 
@@ -71,8 +71,8 @@ public static class ClientApi
     {
         if (node.Writer is not { } writer || node.Replication is not { } replication)
         {
-            // Under FAILOVER=manual every node answers: the leader it knows of (null during an election) and the epoch.
-            return node.ManualFailover
+            // Under FAILOVER=manual or etcd every node answers: the leader it knows of (null during an election) and the epoch.
+            return node.AnyNodeMayLead
                 ? TypedResults.Ok(new ClusterResponse(node.LeaderUrl ?? "", node.State.AppliedIndex, 0, 0, 0, [], node.AdvertisedUrl,
                     node.Epochs.Current, node.LeaderUrl, node.RoleName))
                 : Problems.NotLeader(node);
@@ -130,7 +130,7 @@ public static class ClientApi
         string key, HttpContext http, NodeContext node)
     {
         if (node.Writer is not { } writer)
-            return (null, 0, null, Problems.NotLeader(node));
+            return (null, 0, null, Problems.NotLeader(node, http));
         if (RequestParsing.ValidateKey(key) is { } badKey)
             return (null, 0, null, badKey);
         if (RequestParsing.TryGetQuorum(http.Request, writer.Followers, writer.DefaultQuorum, out var quorum) is { } badQuorum)

@@ -15,4 +15,5 @@ namespace KvStore.Node.Api;
 [JsonSerializable(typeof(Failover.FenceResponse))]
 [JsonSerializable(typeof(Failover.PromoteResponse))]
 [JsonSerializable(typeof(Failover.StepDownResponse))]
+[JsonSerializable(typeof(Failover.LeaderKeyValue))]
 public sealed partial class KvJsonContext : JsonSerializerContext;

@@ -8,8 +8,8 @@ namespace KvStore.Node.Api;
 
 /// <summary>
 /// What the HTTP handlers need to know about this node. <see cref="Writer"/> and <see cref="Replication"/> exist only while
-/// it leads, <see cref="Applier"/> only while it follows (read from <see cref="Roles"/> at each call: under FAILOVER=manual
-/// the role changes). <see cref="AdvertisedUrl"/> is this node's ADVERTISED_URL, if set.
+/// it leads, <see cref="Applier"/> only while it follows (read from <see cref="Roles"/> at each call: under FAILOVER=manual or
+/// etcd the role changes). <see cref="AdvertisedUrl"/> is this node's ADVERTISED_URL, if set.
 /// </summary>
 public sealed record NodeContext(
     string Name,
@@ -21,7 +21,8 @@ public sealed record NodeContext(
     int MaxValueBytes,
     TimeSpan ReadWaitTimeout,
     Failover.EpochStore Epochs,
-    bool ManualFailover = false)
+    bool AnyNodeMayLead = false,
+    bool Elected = false)
 {
     public const int MaxKeyBytes = 1024;
 

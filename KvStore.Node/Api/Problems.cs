@@ -15,10 +15,20 @@ public static class Problems
 
     public static ProblemHttpResult BadRequest(string code, string detail) => Create(StatusCodes.Status400BadRequest, code, detail);
 
-    public static ProblemHttpResult NotLeader(NodeContext node) =>
-        Create(StatusCodes.Status421MisdirectedRequest, ErrorCodes.NotLeader,
+    /// <summary>421 <c>not_leader</c> naming the leader; under FAILOVER=etcd with no leader known, 503 <c>no_leader</c> (with Retry-After when <paramref name="http"/> is given).</summary>
+    public static ProblemHttpResult NotLeader(NodeContext node, HttpContext? http = null)
+    {
+        if (node is { Elected: true, LeaderUrl: null })
+        {
+            if (http is not null)
+                http.Response.Headers.RetryAfter = "1";
+            return NoLeader($"{node.Name} is a follower and no node holds the leader key (an election is under way, or too few nodes are reachable to elect one); retry shortly.");
+        }
+
+        return Create(StatusCodes.Status421MisdirectedRequest, ErrorCodes.NotLeader,
             $"{node.Name} is a follower; send writes to the leader" + (node.LeaderUrl is null ? "." : $" at {node.LeaderUrl}."),
             ("leader", node.LeaderUrl), ("epoch", node.Epochs.Current));
+    }
 
     /// <summary>503 <c>no_leader</c>: no node is known to lead right now (an election, or a deposed leader); retry shortly.</summary>
     public static ProblemHttpResult NoLeader(string detail) =>

@@ -46,13 +46,28 @@ public sealed class NodeOptions
     [ConfigurationKeyName("ADVERTISED_URL")]
     public string? AdvertisedUrl { get; set; }
 
-    /// <summary>off (default: ROLE is fixed) | manual (POST /admin/promote, /admin/step-down; ROLE is only how a node starts).</summary>
+    /// <summary>
+    /// off (default: ROLE is fixed) | manual (POST /admin/promote, /admin/step-down; ROLE is only how a node starts) |
+    /// etcd (a leader is elected through a leased key in etcd; ROLE=leader only campaigns first).
+    /// </summary>
     [ConfigurationKeyName("FAILOVER")]
     public string? Failover { get; set; }
 
-    /// <summary>With FAILOVER=manual: the other nodes, as URLs or service names; a node that leads replicates to all of them.</summary>
+    /// <summary>With FAILOVER=manual or etcd: the other nodes, as URLs or service names; a node that leads replicates to all of them.</summary>
     [ConfigurationKeyName("PEERS")]
     public string? Peers { get; set; }
+
+    /// <summary>With FAILOVER=etcd: comma-separated etcd client URLs (http://host:2379).</summary>
+    [ConfigurationKeyName("ETCD_ENDPOINTS")]
+    public string? EtcdEndpoints { get; set; }
+
+    /// <summary>With FAILOVER=etcd: the leader key's lease, whole seconds; a leader that cannot renew it stops taking writes within 3/4 of it.</summary>
+    [ConfigurationKeyName("ETCD_LEASE_TTL")]
+    public int EtcdLeaseTtl { get; set; } = 2;
+
+    /// <summary>With FAILOVER=etcd: names the leader key, /kvstore/&lt;ETCD_CLUSTER&gt;/leader, so clusters can share an etcd.</summary>
+    [ConfigurationKeyName("ETCD_CLUSTER")]
+    public string EtcdCluster { get; set; } = "default";
 
     [ConfigurationKeyName("DATA_DIR")]
     public string? DataDir { get; set; }
@@ -94,11 +109,19 @@ public sealed class NodeOptions
 
     public NodeRole ParsedRole => Enum.Parse<NodeRole>(Role!, ignoreCase: true);
 
-    /// <summary>Whom this node replicates to when it leads: FOLLOWERS, or PEERS under FAILOVER=manual.</summary>
+    /// <summary>Whom this node replicates to when it leads: FOLLOWERS, or PEERS when any node may lead.</summary>
     public string[] FollowerReferences =>
-        ((ManualFailover ? Peers : Followers) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        ((AnyNodeMayLead ? Peers : Followers) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public bool ManualFailover => string.Equals(Failover?.Trim(), "manual", StringComparison.OrdinalIgnoreCase);
+
+    public bool EtcdFailover => string.Equals(Failover?.Trim(), "etcd", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>FAILOVER=manual or etcd: ROLE is only how a node starts, and whoever leads replicates to PEERS.</summary>
+    public bool AnyNodeMayLead => ManualFailover || EtcdFailover;
+
+    public string[] EtcdEndpointList =>
+        (EtcdEndpoints ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     public string EffectiveName => string.IsNullOrWhiteSpace(NodeName) ? ParsedRole.ToString().ToLowerInvariant() : NodeName;
 

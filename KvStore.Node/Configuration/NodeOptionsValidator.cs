@@ -41,18 +41,24 @@ public sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             failures.Add($"ADVERTISED_URL must be an absolute http(s) URL such as http://localhost:8001 (got '{o.AdvertisedUrl}')");
 
         var failover = o.Failover?.Trim().ToLowerInvariant();
-        if (failover is not (null or "" or "off" or "manual"))
+        if (failover is not (null or "" or "off" or "manual" or "etcd"))
+            failures.Add($"FAILOVER must be 'off', 'manual' or 'etcd' (got '{o.Failover}')");
+
+        if (o.EtcdFailover)
         {
-            failures.Add(failover == "etcd"
-                ? "FAILOVER=etcd is not available in this build; use 'off' or 'manual'"
-                : $"FAILOVER must be 'off' or 'manual' (got '{o.Failover}')");
+            if (o.EtcdEndpointList.Length == 0 || !o.EtcdEndpointList.All(IsHttpUrl))
+                failures.Add($"FAILOVER=etcd needs ETCD_ENDPOINTS: a comma list of etcd client URLs such as http://127.0.0.1:2379 (got '{o.EtcdEndpoints}')");
+            if (o.EtcdLeaseTtl < 1)
+                failures.Add($"ETCD_LEASE_TTL must be a whole number of seconds, at least 1 (got {o.EtcdLeaseTtl})");
+            if (string.IsNullOrWhiteSpace(o.EtcdCluster) || o.EtcdCluster.Contains('/'))
+                failures.Add($"ETCD_CLUSTER must be a name without '/' (got '{o.EtcdCluster}')");
         }
 
-        if (o.ManualFailover)
+        if (o.AnyNodeMayLead)
         {
             var peers = o.FollowerReferences.Length;
             if (peers == 0)
-                failures.Add("FAILOVER=manual needs PEERS: a comma list of the other nodes' URLs or service names");
+                failures.Add($"FAILOVER={failover} needs PEERS: a comma list of the other nodes' URLs or service names");
             else if (o.WriteQuorum < 0 || o.WriteQuorum > peers)
                 failures.Add($"WRITE_QUORUM ({o.WriteQuorum}) must be between 0 and the number of PEERS ({peers}): whoever leads replicates to its peers");
         }

@@ -1,7 +1,10 @@
 namespace KvStore.Node.Failover;
 
-/// <summary>GET /admin/position: where this node's log ends and what it is; a candidate's question to its peers.</summary>
-public sealed record PositionResponse(string Node, string Role, long Epoch, long LastEpoch, long LastIndex, bool Deposed);
+/// <summary>
+/// GET /admin/position: where this node's log ends and what it is; a candidate's question to its peers. <see cref="Pid"/>
+/// is the node's process id, so a failover drill on the same host can freeze the leader (SIGSTOP) without being told it.
+/// </summary>
+public sealed record PositionResponse(string Node, string Role, long Epoch, long LastEpoch, long LastIndex, bool Deposed, int Pid = 0);
 
 /// <summary>POST /admin/fence?epoch=N: whether this node adopted epoch N (it refuses older leaders from now on) and where its log ends.</summary>
 public sealed record FenceResponse(string Node, string Role, bool Adopted, long Epoch, long LastEpoch, long LastIndex);

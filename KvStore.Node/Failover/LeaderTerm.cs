@@ -5,6 +5,8 @@ namespace KvStore.Node.Failover;
 /// candidate fencing it), <see cref="Deposed"/> is true for good, durably (the epoch store remembers), and the leader
 /// takes no new write: a newer leader may already be taking writes, and two leaders appending would give one index two
 /// entries. A leader stepping down also takes no new write, so the follower it hands over to can be fully caught up.
+/// Under FAILOVER=etcd the term also ends, for good, once its <see cref="LeaderLease"/> is no longer valid: a leader
+/// that cannot prove it still holds the etcd leader key takes no new write either.
 /// </summary>
 public sealed partial class LeaderTerm : IDisposable
 {
@@ -12,6 +14,8 @@ public sealed partial class LeaderTerm : IDisposable
     private readonly ILogger<LeaderTerm> _logger;
     private readonly CancellationTokenSource _deposed = new();
     private volatile bool _steppingDown;
+    private volatile bool _resigned;
+    private LeaderLease? _lease;
 
     public LeaderTerm(EpochStore epochs, ILogger<LeaderTerm> logger)
     {
@@ -25,7 +29,10 @@ public sealed partial class LeaderTerm : IDisposable
 
     public long Epoch { get; }
 
-    public bool Deposed => _steppingDown || _epochs.Current > Epoch;
+    public bool Deposed => _steppingDown || _resigned || _epochs.Current > Epoch || _lease is { Valid: false };
+
+    /// <summary>FAILOVER=etcd: this term lasts only while <paramref name="lease"/> is valid. Set before the term takes its first write.</summary>
+    public void HoldWhile(LeaderLease lease) => _lease = lease;
 
     /// <summary>Cancelled once a newer epoch is observed: whoever owns this term hands the node over to following.</summary>
     public CancellationToken DeposedToken => _deposed.Token;
@@ -44,6 +51,19 @@ public sealed partial class LeaderTerm : IDisposable
         if (_deposed.IsCancellationRequested)
             return;
         LogDeposed(_logger, Epoch, epoch);
+        try
+        {
+            _deposed.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    /// <summary>Ends this term without a newer epoch (its etcd lease was lost): no more writes, and the owner turns it into a follower.</summary>
+    public void Resign()
+    {
+        _resigned = true;
         try
         {
             _deposed.Cancel();

@@ -33,6 +33,15 @@ public sealed class ProcessNode : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    /// <summary>kill -STOP / kill -CONT: the process freezes (its sockets stay open, nothing answers) and later resumes where it was.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        if (_process is not { } process)
+            return;
+        using var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
     /// <summary>Everything the process printed, across restarts.</summary>
     public IEnumerable<string> Output => _output;
 

@@ -1,0 +1,228 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using KvStore.LoadRunner.Cluster;
+
+namespace KvStore.LoadRunner.Load;
+
+/// <summary>How the drill ends a leadership: ask it to hand over, or freeze its process (same host) past its lease.</summary>
+internal enum DrillFault
+{
+    StepDown,
+    Sigstop,
+}
+
+internal sealed record DrillSettings(int Clients, int Quorum, int Failovers, TimeSpan Interval, DrillFault Fault, TimeSpan Pause, string Token);
+
+/// <summary>One failover: the leader before, the one that took the first write after, and how long writes had no leader.</summary>
+internal sealed record FailoverRecord(Uri OldLeader, Uri? NewLeader, TimeSpan? Window);
+
+internal sealed record DrillResult(IReadOnlyList<FailoverRecord> Failovers, int Acknowledged, int Unknown, IReadOnlyList<string> Lost, string? Unconverged);
+
+/// <summary>
+/// The failover drill: quorum writes from several clients that follow the leader (<see cref="LeaderTracker"/>), a fault
+/// injected into the current leader every interval, and afterwards a check that every acknowledged write survived.
+/// Invariants: every write has a key of its own and is sent once: a write whose answer was not 200 has an unknown
+/// outcome and is never retried, so no acknowledgement can be confused with another and an acknowledged write is lost
+/// exactly when its key is missing from the converged cluster or holds another version. A failover's window runs from
+/// the fault to the first write acknowledged by a different leader.
+/// </summary>
+/// <param name="http">The writes' client: its timeout bounds how long a frozen leader holds a writer.</param>
+/// <param name="admin">The admin calls' client: a step-down waits for a follower to catch up, then for the election.</param>
+internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTracker tracker, DrillSettings settings, Action<string> progress)
+{
+    private readonly ConcurrentDictionary<string, long> _acked = new();
+    private readonly ConcurrentQueue<(long At, Uri Leader)> _ackTimes = new();
+    private int _unknown;
+
+    public async Task<DrillResult> RunAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var clients = Enumerable.Range(0, settings.Clients).Select(c => Task.Run(() => ClientAsync(c, stop.Token), CancellationToken.None)).ToArray();
+        var failovers = new List<FailoverRecord>();
+        try
+        {
+            for (var i = 0; i < settings.Failovers; i++)
+            {
+                await Task.Delay(settings.Interval, cancellationToken);
+                var old = await tracker.LeaderAsync(cancellationToken) ?? throw new ClusterUnreachableException("No node names a leader; the drill needs one to start from.");
+                var record = await FailOverAsync(old, cancellationToken);
+                failovers.Add(record);
+                progress($"failover {i + 1}/{settings.Failovers}: {old} -> {record.NewLeader?.ToString() ?? "none"} in " +
+                    (record.Window is { } w ? $"{w.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms" : "(no new leader within 30 s)"));
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(clients);
+        }
+
+        var (lost, unconverged) = await VerifyAsync(cancellationToken);
+        return new DrillResult(failovers, _acked.Count, _unknown, lost, unconverged);
+    }
+
+    private async Task<FailoverRecord> FailOverAsync(Uri old, CancellationToken cancellationToken)
+    {
+        var faultAt = Stopwatch.GetTimestamp();
+        int? frozen = null;
+        if (settings.Fault == DrillFault.StepDown)
+        {
+            using var response = await AdminAsync(HttpMethod.Post, old, "/admin/step-down", cancellationToken);
+        }
+        else
+        {
+            using var response = await AdminAsync(HttpMethod.Get, old, "/admin/position", cancellationToken);
+            var position = await response.Content.ReadFromJsonAsync(WireJsonContext.Default.PositionAnswer, cancellationToken);
+            if (position is not { Pid: > 0 })
+                throw new ClusterUnreachableException($"{old} did not report its process id in GET /admin/position; the sigstop fault needs FAILOVER=manual or etcd nodes on this host.");
+            frozen = position.Pid;
+            faultAt = Stopwatch.GetTimestamp();
+            await SignalAsync("STOP", position.Pid);
+        }
+
+        try
+        {
+            var deadline = faultAt + 30 * Stopwatch.Frequency;
+            while (Stopwatch.GetTimestamp() < deadline)
+            {
+                if (_ackTimes.Where(a => a.At > faultAt && a.Leader != old).Select(a => (long?)a.At).Min() is { } first)
+                {
+                    var taker = _ackTimes.First(a => a.At == first).Leader;
+                    return new FailoverRecord(old, taker, Stopwatch.GetElapsedTime(faultAt, first));
+                }
+
+                await Task.Delay(20, cancellationToken);
+            }
+
+            return new FailoverRecord(old, null, null);
+        }
+        finally
+        {
+            if (frozen is { } pid)
+            {
+                var resumeAt = faultAt + (long)(settings.Pause.TotalSeconds * Stopwatch.Frequency);
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), resumeAt);
+                if (wait > TimeSpan.Zero)
+                    await Task.Delay(wait, CancellationToken.None);
+                await SignalAsync("CONT", pid);
+            }
+        }
+    }
+
+    private async Task ClientAsync(int client, CancellationToken stop)
+    {
+        var kv = new Dictionary<Uri, KvClient>();
+        for (var seq = 0; !stop.IsCancellationRequested; seq++)
+        {
+            Uri? leader;
+            try
+            {
+                leader = await tracker.LeaderAsync(stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (leader is null)
+            {
+                await Pause(stop);
+                continue;
+            }
+
+            if (!kv.TryGetValue(leader, out var node))
+                kv[leader] = node = new KvClient(http, leader) { Sampling = new Diagnostics.WriteSampling(0) };
+            var key = $"drill-{client}-{seq}";
+            WriteResult result;
+            try
+            {
+                result = await node.WriteAsync(key, seq.ToString(CultureInfo.InvariantCulture), settings.Quorum, stop);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (result.Succeeded)
+            {
+                _acked[key] = result.Version;
+                _ackTimes.Enqueue((Stopwatch.GetTimestamp(), leader));
+                continue;
+            }
+
+            // Not acknowledged: its outcome is unknown (it may be in the log), and it is not sent again.
+            Interlocked.Increment(ref _unknown);
+            if (result.ErrorCode is "not_leader" or "no_leader" or "timeout" or "connection_error" or "response_ended" or "quorum_timeout")
+                tracker.Failed(leader);
+            await Pause(stop);
+        }
+    }
+
+    /// <summary>Waits for every node's /data to agree, then counts acknowledged writes missing or at another version.</summary>
+    private async Task<(List<string> Lost, string? Unconverged)> VerifyAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        string? last = null;
+        while (true)
+        {
+            var snapshots = await Task.WhenAll(tracker.Nodes.Select(async n =>
+            {
+                try
+                {
+                    return await http.GetFromJsonAsync(new Uri(n, "/data"), WireJsonContext.Default.DataSnapshot, cancellationToken);
+                }
+                catch (Exception e) when (KvClient.IsNodeFailure(e, cancellationToken))
+                {
+                    return null;
+                }
+            }));
+            var live = snapshots.Where(s => s is not null).ToList();
+            var indexes = live.Select(s => s!.AppliedIndex).Distinct().Count();
+            if (live.Count > 0 && indexes == 1 && snapshots.All(s => s is not null) || DateTime.UtcNow > deadline)
+            {
+                var reference = live.OrderByDescending(s => s!.AppliedIndex).FirstOrDefault()?.Data ?? [];
+                var lost = _acked.Where(a => !reference.TryGetValue(a.Key, out var item) || item.Version != a.Value)
+                    .Select(a => $"{a.Key}@{a.Value}").ToList();
+                return (lost, DateTime.UtcNow > deadline ? last : null);
+            }
+
+            last = string.Join(", ", snapshots.Select((s, i) => $"{tracker.Nodes[i].Authority}@{s?.AppliedIndex.ToString(CultureInfo.InvariantCulture) ?? "-"}"));
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    private async Task<HttpResponseMessage> AdminAsync(HttpMethod method, Uri node, string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(node, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", settings.Token);
+        var response = await admin.SendAsync(request, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            response.Dispose();
+            throw new ClusterUnreachableException($"{method} {path} on {node} answered {(int)response.StatusCode}: {body}");
+        }
+
+        return response;
+    }
+
+    private static async Task SignalAsync(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+    }
+
+    private static async Task Pause(CancellationToken stop)
+    {
+        try
+        {
+            await Task.Delay(20, stop);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,131 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using KvStore.Node.Api;
+
+namespace KvStore.Tests.Failover;
+
+/// <summary>A write a node answered 200 for: what it wrote, the version it was given, who answered and when (Stopwatch ticks).</summary>
+public sealed record AckedWrite(string Key, int Value, long Version, int Node, long At);
+
+/// <summary>
+/// Clients writing at quorum 3 to whichever node leads, over a small set of shared keys (so writes to one key race
+/// across a failover). On 421, 503 or a failed connection a client asks the running nodes' GET /cluster who leads and
+/// moves on with its next write: a write whose outcome is unknown is never retried, so only 200s count as acknowledged.
+/// </summary>
+public sealed class FollowingWriters : IAsyncDisposable
+{
+    private readonly EtcdFailoverCluster _cluster;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task[] _clients;
+
+    public FollowingWriters(EtcdFailoverCluster cluster, int clients, int keys = 16)
+    {
+        _cluster = cluster;
+        _clients = Enumerable.Range(0, clients).Select(c => Task.Run(() => RunAsync(c, keys))).ToArray();
+    }
+
+    public ConcurrentQueue<AckedWrite> Acked { get; } = new();
+
+    /// <summary>The last refusal or failure a client saw, for failure messages.</summary>
+    public string? LastFailure { get; private set; }
+
+    public int AckedBy(int node, long after = 0) => Acked.Count(a => a.Node == node && a.At > after);
+
+    /// <summary>Waits for <paramref name="count"/> acknowledgements after <paramref name="after"/>, by nodes other than <paramref name="notBy"/>.</summary>
+    public Task WaitForAcksAsync(int count, TimeSpan timeout, long after = 0, int notBy = -1) =>
+        Infrastructure.Deadline.UntilAsync(() => Acked.Count(a => a.Node != notBy && a.At > after) >= count, timeout,
+            $"{count} acknowledged writes" + (notBy < 0 ? "" : $" by nodes other than node{notBy}") + $" (have {Acked.Count}; last failure: {LastFailure})");
+
+    /// <summary>The first acknowledgement after <paramref name="after"/> by a node other than <paramref name="old"/>.</summary>
+    public async Task<AckedWrite> FirstAckAfterAsync(long after, int old, TimeSpan timeout)
+    {
+        await Infrastructure.Deadline.UntilAsync(() => Acked.Any(a => a.At > after && a.Node != old), timeout, "a write acknowledged by a new leader");
+        return Acked.Where(a => a.At > after && a.Node != old).MinBy(a => a.At)!;
+    }
+
+    /// <summary>Every acknowledged write is in <paramref name="data"/> with its version and value or a later version; no version was given twice.</summary>
+    public void AssertNoneLost(DataResponse data)
+    {
+        var duplicate = Acked.GroupBy(a => a.Version).FirstOrDefault(g => g.Count() > 1);
+        Assert.True(duplicate is null, $"version {duplicate?.Key} was acknowledged for two writes: {string.Join(", ", duplicate ?? Enumerable.Empty<AckedWrite>())}");
+        foreach (var write in Acked)
+        {
+            Assert.True(data.Data.TryGetValue(write.Key, out var item), $"acknowledged {write} was lost: the key is gone");
+            Assert.True(item.Version >= write.Version, $"acknowledged {write} was lost: {write.Key} is at version {item.Version}");
+            if (item.Version == write.Version)
+                Assert.Equal(write.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Text.Encoding.UTF8.GetString(item.Value.Utf8));
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_clients);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(int client, int keys)
+    {
+        var leader = 0;
+        for (var i = 0; !_stop.IsCancellationRequested; i++)
+        {
+            var value = client * 1_000_000 + i;
+            var key = $"k{i % keys}";
+            try
+            {
+                using var response = await _cluster.Http.PostAsJsonAsync($"{_cluster.Nodes[leader].Url}/write?quorum=3", new { key, value }, CancellationToken.None);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    var written = (await response.Content.ReadFromJsonAsync<WriteResponse>(CancellationToken.None))!;
+                    Acked.Enqueue(new AckedWrite(key, value, written.Version, leader, Stopwatch.GetTimestamp()));
+                    continue;
+                }
+
+                LastFailure = $"node{leader}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(CancellationToken.None)}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                LastFailure = $"node{leader}: {e.Message}";
+            }
+
+            try
+            {
+                leader = await DiscoverAsync(leader);
+            }
+            catch (Exception e)
+            {
+                LastFailure = $"discovering the leader: {e}";
+                throw;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Who leads, as the running nodes' GET /cluster says (a node that answers as leader, else the leader a follower
+    /// names other than the one that just failed), asked again every 100 ms for up to 3 s; then the old guess.
+    /// </summary>
+    private async Task<int> DiscoverAsync(int failed)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(3);
+        while (true)
+        {
+            var views = await Task.WhenAll(Enumerable.Range(0, _cluster.Nodes.Count)
+                .Select(async n => (Node: n, View: _cluster.Nodes[n].IsRunning ? await _cluster.TryClusterAsync(n, TimeSpan.FromMilliseconds(500)) : null)));
+            if (views.Where(v => v.View is { Role: "leader" }).OrderByDescending(v => v.View!.Epoch).Select(v => (int?)v.Node).FirstOrDefault() is { } leading)
+                return leading;
+            var named = views.Select(v => _cluster.Nodes.ToList().FindIndex(n => n.Url == v.View?.LeaderUrl)).FirstOrDefault(i => i >= 0 && i != failed, -1);
+            if (named >= 0)
+                return named;
+            if (DateTime.UtcNow > until || _stop.IsCancellationRequested)
+                return failed;
+            await Task.Delay(100, CancellationToken.None);
+        }
+    }
+}
