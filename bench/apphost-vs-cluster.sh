@@ -20,13 +20,13 @@ fi
 
 dotnet build KvStore.AppHost -c "$configuration" -v q -nologo >/dev/null
 dotnet build KvStore.LoadRunner -c Release -v q -nologo >/dev/null
-data=$(mktemp -d)
-stop() { "$aspire" stop --apphost KvStore.AppHost --non-interactive >/dev/null 2>&1 || true; rm -rf "$data"; }
+stop() { "$aspire" stop --apphost KvStore.AppHost --non-interactive >/dev/null 2>&1 || true; }
 trap stop EXIT
 
-# The AppHost in the background (its own ports: --isolated), the six nodes healthy, then each load-runner resource
+# The AppHost in the background (its own ports: --isolated), in memory as by default and as the bench cluster runs
+# (a data directory would make every write wait for fsyncs the other side does not pay), the six nodes healthy, then each load-runner resource
 # started and awaited; their reports land in artifacts/bench and artifacts/sweep, as from the dashboard.
-"$aspire" start --apphost KvStore.AppHost --no-build --isolated --non-interactive -- "--KvStore:DataDirectory=$data" ${APPHOST_ARGS:-} >"$out/apphost-start.log" 2>&1
+"$aspire" start --apphost KvStore.AppHost --no-build --isolated --non-interactive -- ${APPHOST_ARGS:-} >"$out/apphost-start.log" 2>&1
 for node in leader follower1 follower2 follower3 follower4 follower5; do
   "$aspire" wait "$node" --status healthy --timeout 300 --apphost KvStore.AppHost --non-interactive >/dev/null
 done
