@@ -140,8 +140,10 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
                 // A session returns after a gap or a snapshot: the next one starts from the follower's new position.
                 await _sessions.ExecuteAsync(static (self, token) => new ValueTask(self.RunSessionAsync(token)), this, stopping);
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            catch (Exception) when (stopping.IsCancellationRequested)
             {
+                // Stopping: whatever the last attempt failed with (cancelled, or refused by a follower that is stopping
+                // too, which the retry no longer handles once stopping) ends the loop; the leader's shutdown must not throw.
                 break;
             }
         }

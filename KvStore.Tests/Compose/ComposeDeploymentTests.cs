@@ -46,6 +46,7 @@ public sealed class ComposeDeploymentTests : IDisposable
         {
             await deployment.UpAsync();
             await WaitUntilHealthyAsync(Nodes);
+            await WaitUntilTheLeaderStreamsToEveryFollowerAsync();
 
             await SweepFromTheHostAsync();
             await Write("acknowledged-by-all", "before the failures", quorum: 5, HttpStatusCode.OK);
@@ -60,6 +61,17 @@ public sealed class ComposeDeploymentTests : IDisposable
             throw new InvalidOperationException($"{e.Message}\n--- compose logs ---\n{await deployment.LogsAsync()}", e);
         }
     }
+
+    /// <summary>
+    /// Healthy nodes are not yet a connected cluster: until a follower's stream has opened, the leader does not know the
+    /// follower's advertised URL and lists it under its service name, which a client on the host cannot resolve.
+    /// </summary>
+    private Task WaitUntilTheLeaderStreamsToEveryFollowerAsync() =>
+        Deadline.UntilAsync(
+            async () => (await _http.GetFromJsonAsync<KvStore.Node.Api.ClusterResponse>($"{NodeUrl("leader")}/cluster", TestContext.Current.CancellationToken))!,
+            c => c.Followers.Count == 5 && c.Followers.All(f => f.AdvertisedUrl is not null && f.State == "healthy"),
+            TimeSpan.FromSeconds(60), "the leader to stream to all five followers",
+            c => string.Join(", ", c.Followers.Select(f => $"{f.Name} {f.State} {f.AdvertisedUrl ?? f.Url}")));
 
     private static async Task SweepFromTheHostAsync()
     {
