@@ -66,7 +66,7 @@ public sealed class ComposeDeploymentTests : IDisposable
     /// Healthy nodes are not yet a connected cluster: until a follower's stream has opened, the leader does not know the
     /// follower's advertised URL and lists it under its service name, which a client on the host cannot resolve.
     /// </summary>
-    private Task WaitUntilTheLeaderStreamsToEveryFollowerAsync() =>
+    private Task<KvStore.Node.Api.ClusterResponse> WaitUntilTheLeaderStreamsToEveryFollowerAsync() =>
         Deadline.UntilAsync(
             async () => (await _http.GetFromJsonAsync<KvStore.Node.Api.ClusterResponse>($"{NodeUrl("leader")}/cluster", TestContext.Current.CancellationToken))!,
             c => c.Followers.Count == 5 && c.Followers.All(f => f.AdvertisedUrl is not null && f.State == "healthy"),
