@@ -30,8 +30,9 @@ public static class LogRecordCodec
     {
         if (!entry.Record.IsEmpty)
             return entry;
-        var record = new byte[SizeOf(entry)];
-        Encode(record, entry);
+        var keyLength = Encoding.UTF8.GetByteCount(entry.Key);
+        var record = new byte[HeaderSize + PayloadLength(keyLength, entry.Value?.Length ?? 0)];
+        Encode(record, entry, keyLength);
         return entry with { Record = record };
     }
 
@@ -46,14 +47,15 @@ public static class LogRecordCodec
             return;
         }
 
-        var size = SizeOf(entry);
-        Encode(output.GetSpan(size), entry);
+        var keyLength = Encoding.UTF8.GetByteCount(entry.Key);
+        var size = HeaderSize + PayloadLength(keyLength, entry.Value?.Length ?? 0);
+        Encode(output.GetSpan(size), entry, keyLength);
         output.Advance(size);
     }
 
-    private static void Encode(Span<byte> span, in LogEntry entry)
+    /// <summary>Encodes into <paramref name="span"/>, which holds the whole record; <paramref name="keyLength"/> is the key's UTF-8 length, counted once by the caller.</summary>
+    private static void Encode(Span<byte> span, in LogEntry entry, int keyLength)
     {
-        var keyLength = Encoding.UTF8.GetByteCount(entry.Key);
         var valueLength = entry.Value?.Length ?? 0;
         var payloadLength = PayloadLength(keyLength, valueLength);
 

@@ -40,7 +40,7 @@ public static class TelemetryExtensions
     /// and would outlast `docker stop`'s 10 s grace, after which the node is killed instead of stopped. The collector
     /// is local (the dashboard), so 2 s is ample for an export that is going to succeed.
     /// </summary>
-    private const string DefaultExportTimeoutMs = "2000";
+    private const int DefaultExportTimeoutMs = 2000;
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -49,7 +49,7 @@ public static class TelemetryExtensions
         if (string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
             return builder;
 
-        builder.Configuration[OtlpTimeoutSetting] ??= DefaultExportTimeoutMs;
+        builder.Configuration[OtlpTimeoutSetting] ??= DefaultExportTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -108,7 +108,7 @@ public static class TelemetryExtensions
             .AddOtlpExporter(otlp =>
             {
                 if (string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(OtlpTimeoutSetting)))
-                    otlp.TimeoutMilliseconds = int.Parse(DefaultExportTimeoutMs, System.Globalization.CultureInfo.InvariantCulture);
+                    otlp.TimeoutMilliseconds = DefaultExportTimeoutMs;
             })
             .Build();
     }

@@ -104,7 +104,7 @@ public sealed class EtcdFailoverCluster : IAsyncDisposable
     {
         var all = await Deadline.UntilAsync(
             () => Task.WhenAll(nodes.Select(n => Http.GetFromJsonAsync<DataResponse>($"{Nodes[n].Url}/data", TestContext.Current.CancellationToken))),
-            s => s.Select(Canonical).Distinct().Count() == 1, timeout, "the nodes to converge",
+            s => s.Select(d => TestCluster.Canonical(d!)).Distinct().Count() == 1, timeout, "the nodes to converge",
             s => string.Join(", ", s.Select(d => $"{d!.Node}@{d.AppliedIndex}")));
         return all[0]!;
     }
@@ -124,9 +124,6 @@ public sealed class EtcdFailoverCluster : IAsyncDisposable
 
     private static bool IsLeading(ClusterResponse? view, int followersReached) =>
         view is { Role: "leader" } && view.Followers.Count(f => f.State == "healthy") >= followersReached;
-
-    private static string Canonical(DataResponse? data) =>
-        data!.AppliedIndex + " " + string.Join(";", data.Data.Select(kv => $"{kv.Key}={kv.Value.Version}:{System.Text.Encoding.UTF8.GetString(kv.Value.Value.Utf8)}"));
 
     public static bool IsNoLeader(HttpStatusCode status) => status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.MisdirectedRequest;
 }

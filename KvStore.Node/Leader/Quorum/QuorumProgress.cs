@@ -67,17 +67,10 @@ public sealed class QuorumProgress
         return (first, last);
     }
 
-    /// <summary>The k-th highest acknowledged index (k from 1): every index up to it has at least k followers.</summary>
-    public long KthHighestAcknowledged(int k)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, _acked.Length);
-        _acked.CopyTo(_sorted, 0);
-        Array.Sort(_sorted);
-        return _sorted[^k];
-    }
-
-    /// <summary>Every k-th highest acknowledged index at once, for k = 1..followers, into <paramref name="destination"/> (index k - 1).</summary>
+    /// <summary>
+    /// The k-th highest acknowledged index for every k = 1..followers, into <paramref name="destination"/> (index k - 1):
+    /// every index up to the k-th has at least k followers.
+    /// </summary>
     public void KthHighestAcknowledged(Span<long> destination)
     {
         _acked.CopyTo(_sorted, 0);
