@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using KvStore.LoadRunner.Load;
 
 namespace KvStore.LoadRunner.Commands;
 
@@ -9,7 +10,7 @@ internal sealed record BenchOptions(
     int Clients,
     int Quorum,
     TimeSpan Duration,
-    TimeSpan Warmup,
+    BenchWarmup Warmup,
     double? Rate,
     int Keys,
     DirectoryInfo Out,
@@ -35,10 +36,24 @@ internal static class BenchCommand
         var clients = CliOptions.Count("--clients", 64, "Concurrent clients (and at most this many requests in flight).");
         var quorum = CliOptions.Count("--quorum", 3, "Write quorum of every request (?quorum=), 0 for asynchronous replication.", min: 0);
         var duration = CliOptions.Duration("--duration", TimeSpan.FromSeconds(10), "How long to send load, e.g. 10s or 2m.");
-        // 5 s: a new load-runner process needs that long to compile its own hot path (at 64 clients, lag off, measured:
-        // 9,800 writes/s in the first second, 13,000-17,000 in the next four, 21,000-24,000 from the sixth on).
-        var warmup = CliOptions.Duration("--warmup", TimeSpan.FromSeconds(5),
-            "Load sent first and not measured, so JIT compilation (the nodes' and the load runner's own) and opening connections do not count.", allowZero: true);
+        var warmup = new Option<BenchWarmup>("--warmup")
+        {
+            Description = "Load sent first and not measured, so JIT compilation (the nodes' and the load runner's own) and opening " +
+                "connections do not count: 'auto' (default) until the load stops getting faster (the last five one-second rounds less " +
+                $"than {BenchWarmup.SteadyGain:P0} better than the five before; {BenchWarmup.AutoMinimum.TotalSeconds:0}-{BenchWarmup.AutoMaximum.TotalSeconds:0} s), or a duration such as 5s (0s: none).",
+            DefaultValueFactory = _ => BenchWarmup.Auto,
+            HelpName = "auto|duration",
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : null;
+                if (string.Equals(text, "auto", StringComparison.OrdinalIgnoreCase))
+                    return BenchWarmup.Auto;
+                if (DurationParser.TryParse(text, out var duration) && duration >= TimeSpan.Zero)
+                    return new BenchWarmup(duration);
+                result.AddError($"--warmup must be 'auto' or a non-negative duration such as 5s (got '{text}').");
+                return BenchWarmup.Auto;
+            },
+        };
         var rate = new Option<double?>("--rate")
         {
             Description = "Open loop: start this many requests a second on a fixed schedule, measuring each from its intended " +
@@ -83,7 +98,7 @@ internal static class BenchCommand
                 result.AddError("--reads and --read-ratio say the same thing: give one of them.");
         });
         command.SetAction((parse, cancellationToken) => BenchHandler.RunAsync(context, new BenchOptions(
-            parse.GetValue(leader), parse.GetValue(clients), parse.GetValue(quorum), parse.GetValue(duration), parse.GetValue(warmup), parse.GetValue(rate),
+            parse.GetValue(leader), parse.GetValue(clients), parse.GetValue(quorum), parse.GetValue(duration), parse.GetValue(warmup) ?? BenchWarmup.Auto, parse.GetValue(rate),
             parse.GetValue(keys), parse.GetRequiredValue(output), parse.GetValue(requestTimeout), parse.GetValue(traceEvery),
             parse.GetValue(reads) ? 1 : parse.GetValue(readRatio), parse.GetValue(on)), cancellationToken));
         return command;

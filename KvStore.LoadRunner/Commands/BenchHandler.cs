@@ -29,12 +29,17 @@ internal static class BenchHandler
             context.Console.WriteLine($"prefill: {Format.Count(written)} keys written on every follower, so reads find them");
         }
 
-        if (options.Warmup > TimeSpan.Zero)
+        var warm = await options.Warmup.RunAsync(connection.Client, plan, cancellationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (warm.Requests > 0)
         {
-            var warm = await new BenchRun(connection.Client, plan with { Duration = options.Warmup }).RunAsync(cancellationToken);
-            cancellationToken.ThrowIfCancellationRequested();
-            context.Console.WriteLine($"warm-up: {Format.Count(warm.Totals.Succeeded + warm.Totals.Failed)} writes in " +
-                $"{Format.Seconds(options.Warmup.TotalSeconds)} s, not measured");
+            context.Console.WriteLine($"warm-up: {Format.Count(warm.Requests)} requests in {Format.Seconds(warm.Elapsed.TotalSeconds)} s, not measured" +
+                warm.Steady switch
+                {
+                    true => "; the rate had stopped rising",
+                    false => $"; still rising after {Format.Seconds(BenchWarmup.AutoMaximum.TotalSeconds)} s, measuring anyway",
+                    null => "",
+                });
         }
 
         var run = new BenchRun(connection.Client, plan);
@@ -42,7 +47,7 @@ internal static class BenchHandler
         await BenchProgressDisplay.WatchAsync(context, run, plan.Duration, running);
         var outcome = await running;
 
-        var report = ToReport(connection.Leader, plan, options.Warmup, outcome);
+        var report = ToReport(connection.Leader, plan, warm, outcome);
         BenchConsole.PrintSummary(context.Console, report);
         var path = await ReportFiles.WriteAsync(options.Out, "bench.json", JsonSerializer.Serialize(report, ReportJsonContext.Default.BenchReport));
         context.Console.WriteLine($"wrote {path}");
@@ -52,7 +57,7 @@ internal static class BenchHandler
         return outcome.Totals.Failed == 0 ? ExitCodes.Success : ExitCodes.Findings;
     }
 
-    private static BenchReport ToReport(Uri leader, BenchPlan plan, TimeSpan warmup, BenchOutcome outcome)
+    private static BenchReport ToReport(Uri leader, BenchPlan plan, WarmupOutcome warmup, BenchOutcome outcome)
     {
         var totals = outcome.Totals;
         var seconds = outcome.Elapsed.TotalSeconds;
@@ -62,7 +67,8 @@ internal static class BenchHandler
             Clients: plan.Clients,
             Quorum: plan.Quorum,
             DurationSeconds: Math.Round(seconds, 3),
-            WarmupSeconds: warmup.TotalSeconds,
+            WarmupSeconds: Math.Round(warmup.Elapsed.TotalSeconds, 3),
+            WarmupSteady: warmup.Steady,
             TargetRate: plan.Rate,
             ScheduledRequests: outcome.ScheduledRequests,
             Requests: totals.Succeeded + totals.Failed,

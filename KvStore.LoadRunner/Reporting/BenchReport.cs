@@ -15,6 +15,7 @@ internal sealed record BenchReport(
     int Quorum,
     double DurationSeconds,
     double WarmupSeconds,
+    bool? WarmupSteady,
     double? TargetRate,
     long? ScheduledRequests,
     long Requests,

@@ -50,26 +50,40 @@ public static class TelemetryExtensions
             return builder;
 
         builder.Configuration[OtlpTimeoutSetting] ??= DefaultExportTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        builder.Logging.AddOpenTelemetry(logging =>
+        var exportTraces = IsExported(builder.Configuration, "OTEL_TRACES_EXPORTER");
+        var exportMetrics = IsExported(builder.Configuration, "OTEL_METRICS_EXPORTER");
+        var exportLogs = IsExported(builder.Configuration, "OTEL_LOGS_EXPORTER");
+        if (exportLogs)
         {
-            logging.IncludeFormattedMessage = true;
-            logging.IncludeScopes = true;
-        });
+            builder.Logging.AddOpenTelemetry(logging =>
+            {
+                logging.IncludeFormattedMessage = true;
+                logging.IncludeScopes = true;
+            });
+        }
 
         var serviceName = builder.Configuration["OTEL_SERVICE_NAME"] ?? builder.Environment.ApplicationName;
         var hasInstanceId = HasInstanceId(builder.Configuration["OTEL_RESOURCE_ATTRIBUTES"]);
-        builder.Services.AddOpenTelemetry()
-            .ConfigureResource(resource => resource.AddService(serviceName, autoGenerateServiceInstanceId: !hasInstanceId))
-            .WithMetrics(metrics => metrics
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService(serviceName, autoGenerateServiceInstanceId: !hasInstanceId));
+        if (exportMetrics)
+        {
+            telemetry.WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter(OwnSources))
-            .WithTracing(tracing => tracing
+                .AddMeter(OwnSources));
+        }
+
+        if (exportTraces)
+        {
+            telemetry.WithTracing(tracing => tracing
                 .AddSource(OwnSources)
                 .AddAspNetCoreInstrumentation(o => o.Filter = IsTraced)
-                .AddHttpClientInstrumentation())
-            .UseOtlpExporter();
+                .AddHttpClientInstrumentation());
+        }
+
+        telemetry.UseOtlpExporter();
         return builder;
     }
 
@@ -112,6 +126,14 @@ public static class TelemetryExtensions
             })
             .Build();
     }
+
+    /// <summary>
+    /// The specification's per-signal switch (OTEL_TRACES_EXPORTER, OTEL_METRICS_EXPORTER, OTEL_LOGS_EXPORTER): "none"
+    /// turns that signal off entirely (no provider, so no listener and no per-request cost); unset or "otlp" exports it.
+    /// The .NET SDK does not read these itself.
+    /// </summary>
+    private static bool IsExported(Microsoft.Extensions.Configuration.IConfiguration configuration, string setting) =>
+        !string.Equals(configuration[setting], "none", StringComparison.OrdinalIgnoreCase);
 
     // The service name is set explicitly (it falls back to the application's), which would otherwise also replace the
     // instance id an orchestrator put in OTEL_RESOURCE_ATTRIBUTES with a generated one.
