@@ -41,6 +41,7 @@ public static class KvNodeResourceExtensions
             // Under the dashboard every request would be traced; following the caller's decision lets the load
             // runner sample its load while a single write (curl, the web UI) still gets its whole trace.
             .WithEnvironment("OTEL_TRACES_SAMPLER", "parentbased_always_on")
+            .WithEnvironment("DOTNET_TieredPGO", "0")
             .WithUrls(context =>
             {
                 foreach (var url in context.Urls.Where(u => u.Endpoint?.EndpointName == "http").ToList())
@@ -63,6 +64,7 @@ public static class KvNodeResourceExtensions
             .WaitFor(leader)
             .WithEnvironment("MIN_DELAY", settings.MinDelay)
             .WithEnvironment("MAX_DELAY", settings.MaxDelay)
+            .WithEnvironment("DOTNET_TieredPGO", "0")
             .WithArgs([args[0], "--leader", "http://leader", .. args[1..]])
             .WithExplicitStart();
 
