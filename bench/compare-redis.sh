@@ -2,7 +2,8 @@
 # KvStore against Redis (1 primary + 5 replicas, SET + WAIT) on this machine, in one run, as ratios — absolute
 # figures drift on shared machines, ratios of runs taken side by side much less. Prints a Markdown table and writes
 # the raw figures to OUT (default artifacts/compare).
-#   [ROUNDS=3] [WARMUP=20s] [OUT=dir] bench/compare-redis.sh [seconds per KvStore run, default 10]
+#   [ROUNDS=3] [WARMUP=20s] [OUT=dir] [SKIP_DURABLE=1] bench/compare-redis.sh [seconds per KvStore run, default 10]
+# Lag off: writes and reads at 64 clients, one client, and the durable pair; default lag: the sweep at 10 clients and at 1.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 anchor="$root/bench/redis-reference.sh"
@@ -58,14 +59,35 @@ lr_line="${lr[*]}"
 export out anchor secs warmup rounds lr_line
 export -f steal_start steal_pct measure side_by_side
 "$root/bench/cluster.sh" --env MIN_DELAY=0 --env MAX_DELAY=0 -- bash -c side_by_side
+# Durable: DATA_DIR and FSYNC=always on all six nodes (group commit) against Redis with appendonly yes and
+# appendfsync always on all six, the same alternation. SKIP_DURABLE=1 leaves it out.
+durable_rounds() { # runs inside cluster.sh
+  set -euo pipefail
+  local lr=($lr_line)
+  "${lr[@]}" bench --leader "$LEADER_URL" --clients 64 --quorum 3 --duration "$warmup" --warmup 1s --keys 1000 --out "$out/kv-durable-warmup" >/dev/null
+  for r in $(seq "$rounds"); do
+    echo "round $r of $rounds: durable, Redis AOF always, then KvStore FSYNC=always, 64 clients, quorum 3 ..." >&2
+    measure "redis-durable-$r" bash -c "REDIS_FSYNC=always bash '$anchor' 3 64 50000 1000 2>/dev/null | tail -n 1 >'$out/redis-durable-$r.json'"
+    measure "kv-durable-$r" "${lr[@]}" bench --leader "$LEADER_URL" --clients 64 --quorum 3 --duration "${secs}s" --warmup 8s --keys 1000 --out "$out/kv-durable-$r" >&2
+  done
+}
+rm -rf "$out"/redis-durable-*.json "$out"/kv-durable-*
+if [ -z "${SKIP_DURABLE:-}" ]; then
+  export -f durable_rounds
+  data=$(mktemp -d)
+  "$root/bench/cluster.sh" --env MIN_DELAY=0 --env MAX_DELAY=0 --env DATA_DIR="$data" --env FSYNC=always -- bash -c durable_rounds
+  rm -rf "$data"
+fi
+
 mark=$(steal_start)
-echo "KvStore, default lag, the sweep ..." >&2
+echo "KvStore, default lag, the sweep (10 clients, then 1) ..." >&2
 # Warmed up by load and by one unmeasured sweep: its consistency checks and the quorums the load did not use are
 # code the nodes have not yet optimized, and the first sweep after a bench measures that (q3/q5 means 6-8 ms, then 2-3).
 "$root/bench/cluster.sh" -- bash -c "
   ${lr[*]} bench --leader \$LEADER_URL --clients 10 --quorum 3 --duration $warmup --warmup 1s --keys 1000 --out '$out/sweep-warmup' >/dev/null
   ${lr[*]} sweep --leader \$LEADER_URL --clients 10 --writes 50 --keys 10 --out '$out/sweep-warmup' >/dev/null
-  ${lr[*]} sweep --leader \$LEADER_URL --clients 10 --writes 50 --keys 10 --out '$out/sweep' >&2"
+  ${lr[*]} sweep --leader \$LEADER_URL --clients 10 --writes 50 --keys 10 --out '$out/sweep' >&2
+  ${lr[*]} sweep --leader \$LEADER_URL --clients 1 --writes 200 --keys 10 --out '$out/sweep-1' >&2"
 
 echo "sweep $(steal_pct "$mark")" >>"$out/steal"
 
@@ -108,6 +130,13 @@ print(f"| lag off, quorum 3, 64 clients: throughput (median of {rounds} rounds) 
 print(f"| lag off, quorum 3, 64 clients: p99 (median of {rounds} rounds) | | | {statistics.median(pr):.2f}x | <= 1.0x |")
 print(f"| lag off, quorum 3, 1 client: p50 | {kp50:.3f} ms | {r1['p50Ms']:.3f} ms | {kp50/r1['p50Ms']:.2f}x | <= 1.5x |")
 print(f"| reads over the five followers / replicas, 64 clients: throughput (median of {rounds} rounds) | | | {statistics.median(rr):.2f}x | >= 1.0x |")
+if os.path.exists(os.path.join(out, "redis-durable-1.json")):
+    dt, dp = [], []
+    for r in range(1, rounds + 1):
+        k, red = load(f"kv-durable-{r}/bench.json"), load(f"redis-durable-{r}.json")
+        dt.append(get(k, "opsPerSec") / red["opsPerSec"]); dp.append(get(k, "latency.p99Ms") / red["p99Ms"])
+    print(f"| durable (FSYNC=always / AOF appendfsync always), quorum 3, 64 clients: throughput (median of {rounds} rounds) | | | {statistics.median(dt):.2f}x | >= 1.5x |")
+    print(f"| durable, quorum 3, 64 clients: p99 (median of {rounds} rounds) | | | {statistics.median(dp):.2f}x | <= 0.5x |")
 print(f"\nCPU stolen by the hypervisor: {steal['kv-1']} % / {steal['redis-1']} % during the one-client runs (KvStore / Redis), {steal['sweep']} % during the sweep")
 sweep = load("sweep/sweep.json")
 print()
@@ -117,4 +146,11 @@ for row in sweep["rows"]:
     k = row["quorum"]; floor = 0.1 + 0.9 * k / 6
     redis = load(f"redis-10-q{k}.json")["meanMs"]
     print(f"| {k} | {row['meanMs']:.3f} | {floor:.3f} | {row['meanMs'] - floor:+.3f} ms | within 0.3 ms | {redis:.3f} |")
+one = load("sweep-1/sweep.json")
+print()
+print("| quorum, 1 client | mean ms | floor ms (0.1 + 0.9k/6) | over the floor | target |")
+print("| --- | --- | --- | --- | --- |")
+for row in one["rows"]:
+    k = row["quorum"]; floor = 0.1 + 0.9 * k / 6
+    print(f"| {k} | {row['meanMs']:.3f} | {floor:.3f} | {row['meanMs'] - floor:+.3f} ms | <= 0.3 ms |")
 PY
