@@ -16,7 +16,7 @@ public sealed class EtcdFailoverCluster : IAsyncDisposable
     public const string Token = "etcd-failover";
     private readonly string _root = Directory.CreateTempSubdirectory("kvstore-etcd-failover-").FullName;
 
-    private EtcdFailoverCluster(EtcdServer etcd, int writeQuorum)
+    private EtcdFailoverCluster(EtcdServer etcd, int writeQuorum, Func<int, string>? etcdEndpoint)
     {
         Etcd = etcd;
         var ports = FreePorts.Take(6);
@@ -26,7 +26,7 @@ public sealed class EtcdFailoverCluster : IAsyncDisposable
             ["FAILOVER"] = "etcd",
             ["ROLE"] = i == 0 ? "leader" : "follower",
             ["PEERS"] = string.Join(',', urls.Where((_, j) => j != i)),
-            ["ETCD_ENDPOINTS"] = etcd.Endpoint,
+            ["ETCD_ENDPOINTS"] = etcdEndpoint?.Invoke(i) ?? etcd.Endpoint,
             ["ETCD_LEASE_TTL"] = "2",
             ["WRITE_QUORUM"] = writeQuorum.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["REPLICATION_TIMEOUT"] = "2",
@@ -50,10 +50,11 @@ public sealed class EtcdFailoverCluster : IAsyncDisposable
         Timeout = TimeSpan.FromSeconds(3),
     };
 
-    public static async Task<EtcdFailoverCluster> StartAsync(int writeQuorum = 3)
+    /// <summary>Starts etcd and the six nodes; <paramref name="etcdEndpoint"/> gives a node another way to etcd (a proxy) than its URL.</summary>
+    public static async Task<EtcdFailoverCluster> StartAsync(int writeQuorum = 3, Func<EtcdServer, Func<int, string>>? etcdEndpoint = null)
     {
         var etcd = await EtcdServer.StartAsync();
-        var cluster = new EtcdFailoverCluster(etcd, writeQuorum);
+        var cluster = new EtcdFailoverCluster(etcd, writeQuorum, etcdEndpoint?.Invoke(etcd));
         foreach (var node in cluster.Nodes)
             node.Start();
         foreach (var node in cluster.Nodes)
