@@ -35,21 +35,26 @@ measure() { # name command...: runs the command, notes the steal during it
   "$@"
   echo "$name $(steal_pct "$mark")" >>"$out/steal"
 }
+alternate() { # name redis-env redis-args bench-args...: ROUNDS of Redis then KvStore, each with its steal noted
+  local name=$1 redis_env=$2 redis_args=$3; shift 3
+  local lr=($lr_line)
+  for r in $(seq "$rounds"); do
+    echo "round $r of $rounds, $name: Redis, then KvStore ..." >&2
+    measure "redis-$name-$r" bash -c "$redis_env bash '$anchor' $redis_args 2>/dev/null | tail -n 1 >'$out/redis-$name-$r.json'"
+    # A new load-runner process compiles its own hot code again: 8 s of warm-up for it (it reaches full speed after 5-8).
+    measure "kv-$name-$r" "${lr[@]}" bench --leader "$LEADER_URL" "$@" --duration "${secs}s" --warmup 8s --keys 1000 --out "$out/kv-$name-$r" >&2
+  done
+}
+warm_up() { # name: unmeasured load on the cluster until its JIT has settled
+  local lr=($lr_line)
+  "${lr[@]}" bench --leader "$LEADER_URL" --clients 64 --quorum 3 --duration "$warmup" --warmup 1s --keys 1000 --out "$out/kv-$1-warmup" >/dev/null
+}
 side_by_side() { # runs inside cluster.sh, which sets LEADER_URL
   set -euo pipefail
   local lr=($lr_line)
-  "${lr[@]}" bench --leader "$LEADER_URL" --clients 64 --quorum 3 --duration "$warmup" --warmup 1s --keys 1000 --out "$out/kv-warmup" >/dev/null
-  for r in $(seq "$rounds"); do
-    echo "round $r of $rounds: Redis, then KvStore, 64 clients, quorum 3 ..." >&2
-    measure "redis-64-$r" bash -c "bash '$anchor' 3 64 50000 1000 2>/dev/null | tail -n 1 >'$out/redis-64-$r.json'"
-    # A new load-runner process compiles its own hot code again: 8 s of warm-up for it (it reaches full speed after 5-8).
-    measure "kv-64-$r" "${lr[@]}" bench --leader "$LEADER_URL" --clients 64 --quorum 3 --duration "${secs}s" --warmup 8s --keys 1000 --out "$out/kv-64-$r" >&2
-  done
-  for r in $(seq "$rounds"); do
-    echo "round $r of $rounds: reads on the five replicas / followers, Redis, then KvStore, 64 clients ..." >&2
-    measure "redis-read-$r" bash -c "bash '$anchor' read 64 200000 1000 2>/dev/null | tail -n 1 >'$out/redis-read-$r.json'"
-    measure "kv-read-$r" "${lr[@]}" bench --leader "$LEADER_URL" --reads --on followers --clients 64 --duration "${secs}s" --warmup 8s --keys 1000 --out "$out/kv-read-$r" >&2
-  done
+  warm_up memory
+  alternate 64 "" "3 64 50000 1000" --clients 64 --quorum 3
+  alternate read "" "read 64 200000 1000" --reads --on followers --clients 64
   echo "1 client: Redis, then KvStore ..." >&2
   measure redis-1 bash -c "bash '$anchor' 3 1 5000 1000 2>/dev/null | tail -n 1 >'$out/redis-1.json'"
   measure kv-1 "${lr[@]}" bench --leader "$LEADER_URL" --clients 1 --quorum 3 --duration "${secs}s" --warmup 5s --keys 1000 --out "$out/kv-1" >&2
@@ -57,19 +62,14 @@ side_by_side() { # runs inside cluster.sh, which sets LEADER_URL
 echo "KvStore cluster up, lag off; warming up for $warmup ..." >&2
 lr_line="${lr[*]}"
 export out anchor secs warmup rounds lr_line
-export -f steal_start steal_pct measure side_by_side
+export -f steal_start steal_pct measure alternate warm_up side_by_side
 "$root/bench/cluster.sh" --env MIN_DELAY=0 --env MAX_DELAY=0 -- bash -c side_by_side
 # Durable: DATA_DIR and FSYNC=always on all six nodes (group commit) against Redis with appendonly yes and
 # appendfsync always on all six, the same alternation. SKIP_DURABLE=1 leaves it out.
 durable_rounds() { # runs inside cluster.sh
   set -euo pipefail
-  local lr=($lr_line)
-  "${lr[@]}" bench --leader "$LEADER_URL" --clients 64 --quorum 3 --duration "$warmup" --warmup 1s --keys 1000 --out "$out/kv-durable-warmup" >/dev/null
-  for r in $(seq "$rounds"); do
-    echo "round $r of $rounds: durable, Redis AOF always, then KvStore FSYNC=always, 64 clients, quorum 3 ..." >&2
-    measure "redis-durable-$r" bash -c "REDIS_FSYNC=always bash '$anchor' 3 64 50000 1000 2>/dev/null | tail -n 1 >'$out/redis-durable-$r.json'"
-    measure "kv-durable-$r" "${lr[@]}" bench --leader "$LEADER_URL" --clients 64 --quorum 3 --duration "${secs}s" --warmup 8s --keys 1000 --out "$out/kv-durable-$r" >&2
-  done
+  warm_up durable
+  alternate durable REDIS_FSYNC=always "3 64 50000 1000" --clients 64 --quorum 3
 }
 rm -rf "$out"/redis-durable-*.json "$out"/kv-durable-*
 if [ -z "${SKIP_DURABLE:-}" ]; then
