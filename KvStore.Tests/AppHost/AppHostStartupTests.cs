@@ -9,7 +9,8 @@ namespace KvStore.Tests.AppHost;
 [Collection(AppHostGroup.Name)]
 public sealed class AppHostStartupTests
 {
-    private const string Reason = "WRITE_QUORUM (9) must be between 0 and the number of FOLLOWERS (5)";
+    // Under FAILOVER=etcd or manual (the AppHost's modes) whoever leads replicates to its PEERS.
+    private const string Reason = "WRITE_QUORUM (9) must be between 0 and the number of PEERS (5)";
 
     [Fact]
     public async Task A_write_quorum_of_9_stops_the_leader_with_its_reason()

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using KvStore.AppHost.Commands;
+using KvStore.AppHost.Failover;
+using KvStore.Node.Api;
+using KvStore.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace KvStore.Tests.AppHost;
+
+/// <summary>Failover as the dashboard offers it: the etcd resource, the Step down and Promote commands, the leader and epoch shown per node.</summary>
+[Collection(AppHostGroup.Name)]
+public sealed class AppHostFailoverTests(AppHostFixture fixture)
+{
+    private static readonly TimeSpan FewSeconds = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public void The_node_named_leader_was_the_first_leader_and_etcd_runs_as_a_resource()
+    {
+        AppHostFixture.RequireEtcd();
+        Assert.Equal("leader", fixture.FirstLeader);
+        Assert.True(fixture.Dashboard.TryGetValue("etcd", out var etcd), "no etcd resource in the app model");
+        Assert.Equal(KnownResourceStates.Running, etcd.State?.Text);
+        // The AppHost said once, in its console, that it fails over through etcd (event 2), and not that etcd is missing (event 1).
+        Assert.Single(fixture.Logs.For(typeof(KvFailover).FullName!, 2));
+        Assert.Empty(fixture.Logs.For(typeof(KvFailover).FullName!, 1));
+    }
+
+    [Fact]
+    public async Task Step_down_on_the_leader_moves_leadership_within_seconds_and_the_dashboard_names_the_new_leader()
+    {
+        AppHostFixture.RequireEtcd();
+        var commands = fixture.App.Services.GetRequiredService<ResourceCommandService>();
+        var before = await Deadline.UntilAsync(() => Task.FromResult(fixture.Leadership()), l => l is not null, FewSeconds,
+            "every node to name the same leader", _ => fixture.Describe());
+        var (oldLeader, oldEpoch) = before!.Value;
+
+        // Promote is for followers: on the leader it is disabled, and a follower's is refused while a leader holds the key.
+        Assert.Equal(ResourceCommandState.Disabled, CommandState(oldLeader, FailoverCommands.Promote));
+        var follower = AppHostFixture.Nodes.First(n => n != oldLeader);
+        await Deadline.UntilAsync(() => CommandState(follower, FailoverCommands.Promote) == ResourceCommandState.Enabled, FewSeconds, $"Promote to be enabled on {follower}");
+        var refused = await commands.ExecuteCommandAsync(follower, FailoverCommands.Promote, TestContext.Current.CancellationToken);
+        Assert.False(refused.Success, refused.Message);
+        Assert.EndsWith("(leader_elected)", refused.Message, StringComparison.Ordinal);
+
+        var clock = Stopwatch.StartNew();
+        var stepped = await commands.ExecuteCommandAsync(oldLeader, FailoverCommands.StepDown, TestContext.Current.CancellationToken);
+        Assert.True(stepped.Success, stepped.Message);
+        var after = await Deadline.UntilAsync(() => Task.FromResult(fixture.Leadership()),
+            l => l is { } seen && seen.Leader != oldLeader && seen.Epoch > oldEpoch, FewSeconds,
+            "the dashboard to name a new leader of a higher epoch on every node", _ => fixture.Describe());
+        var (newLeader, newEpoch) = after!.Value;
+        TestContext.Current.TestOutputHelper?.WriteLine($"{oldLeader} (epoch {oldEpoch}) stepped down: {stepped.Message}; " +
+            $"the dashboard showed {newLeader} (epoch {newEpoch}) on all six after {clock.ElapsedMilliseconds} ms");
+        Assert.Contains($"{newLeader} leads epoch {newEpoch}", stepped.Message, StringComparison.Ordinal);
+        Assert.Equal(ResourceCommandState.Enabled, await EventuallyAsync(newLeader, FailoverCommands.StepDown));
+        Assert.Equal(ResourceCommandState.Disabled, CommandState(oldLeader, FailoverCommands.StepDown));
+
+        // The new leader takes writes at quorum 5, and every node, the old leader too, serves them.
+        using var client = fixture.App.CreateHttpClient(newLeader);
+        using var response = await client.PostAsJsonAsync("/write?quorum=5", new { key = "apphost:after-step-down", value = newLeader }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var written = (await response.Content.ReadFromJsonAsync<WriteResponse>(TestContext.Current.CancellationToken))!;
+        foreach (var name in AppHostFixture.Nodes)
+        {
+            using var node = fixture.App.CreateHttpClient(name);
+            var read = (await node.GetFromJsonAsync<ReadResponse>($"/read?key=apphost:after-step-down&min_version={written.Version}", TestContext.Current.CancellationToken))!;
+            Assert.Equal((written.Version, $"\"{newLeader}\""), (read.Version, Encoding.UTF8.GetString(read.Value.Utf8)));
+        }
+
+        // The old leader is a follower now: a write sent to it is refused with the new leader's address.
+        using var old = fixture.App.CreateHttpClient(oldLeader);
+        using var misdirected = await old.PostAsJsonAsync("/write", new { key = "apphost:to-the-old-leader", value = 1 }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.MisdirectedRequest, misdirected.StatusCode);
+    }
+
+    private ResourceCommandState? CommandState(string resource, string command) =>
+        fixture.Dashboard.TryGetValue(resource, out var snapshot) ? snapshot.Commands.FirstOrDefault(c => c.Name == command)?.State : null;
+
+    private async Task<ResourceCommandState?> EventuallyAsync(string resource, string command) =>
+        await Deadline.UntilAsync(() => Task.FromResult(CommandState(resource, command)), s => s == ResourceCommandState.Enabled, FewSeconds,
+            $"{command} to be enabled on {resource}");
+}
