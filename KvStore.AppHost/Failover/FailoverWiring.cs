@@ -112,10 +112,34 @@ public sealed partial class KvFailover
             }
         }
 
+        if (Etcd is not null && _builder.ExecutionContext.IsRunMode)
+            LeaderCampaignsFirst(leader, followers);
+
         if (_builder.ExecutionContext.IsRunMode)
         {
             _builder.Services.AddSingleton<ClusterStatusPublisher>();
             _builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterStatusPublisher>());
+        }
+    }
+
+    /// <summary>
+    /// On the AppHost's first start the followers start once <c>leader</c> is healthy, so that it has campaigned for
+    /// the key (every 250 ms until enough peers answer) before any follower's own first campaign, two TTLs after that
+    /// follower started; six nodes starting together on two cores could otherwise let a follower win. Later starts (a
+    /// follower restarted from the dashboard, possibly after <c>leader</c> has gone) wait for nothing: not a WaitFor.
+    /// </summary>
+    private void LeaderCampaignsFirst(IResourceBuilder<ProjectResource> leader, IReadOnlyList<IResourceBuilder<ProjectResource>> followers)
+    {
+        var leaderStarted = 0;
+        foreach (var follower in followers)
+        {
+            _builder.Eventing.Subscribe<BeforeResourceStartedEvent>(follower.Resource, async (e, cancellationToken) =>
+            {
+                if (Volatile.Read(ref leaderStarted) == 1)
+                    return;
+                await e.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync(leader.Resource.Name, cancellationToken);
+                Volatile.Write(ref leaderStarted, 1);
+            });
         }
     }
 
