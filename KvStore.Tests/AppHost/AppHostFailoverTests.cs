@@ -77,7 +77,25 @@ public sealed class AppHostFailoverTests(AppHostFixture fixture)
         using var old = fixture.App.CreateHttpClient(oldLeader);
         using var misdirected = await old.PostAsJsonAsync("/write", new { key = "apphost:to-the-old-leader", value = 1 }, TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.MisdirectedRequest, misdirected.StatusCode);
+
+        // A load runner started now loads the new leader: its --leader is the node that leads when it starts.
+        var bench = "loadrunner-bench";
+        var started = await commands.ExecuteCommandAsync(bench, KnownResourceCommands.StartCommand, TestContext.Current.CancellationToken);
+        Assert.True(started.Success, started.Message);
+        var newLeaderUrl = fixture.App.GetEndpoint(newLeader, "http").GetLeftPart(UriPartial.Authority);
+        await Deadline.UntilAsync(() => Task.FromResult(AppArgs(bench)), args => args.Contains("--leader " + newLeaderUrl + " ", StringComparison.Ordinal),
+            FewSeconds, $"{bench} to start with --leader {newLeaderUrl}");
+        var stopped = await commands.ExecuteCommandAsync(bench, KnownResourceCommands.StopCommand, TestContext.Current.CancellationToken);
+        Assert.True(stopped.Success, stopped.Message);
+        await fixture.App.ResourceNotifications.WaitForResourceAsync(bench, KnownResourceStates.TerminalStates, TestContext.Current.CancellationToken);
     }
+
+    /// <summary>The command line DCP started a resource with, as the dashboard shows it.</summary>
+    private string AppArgs(string resource) =>
+        fixture.Dashboard.TryGetValue(resource, out var snapshot) &&
+        snapshot.Properties.FirstOrDefault(p => p.Name.EndsWith("appArgs", StringComparison.OrdinalIgnoreCase))?.Value is { } value
+            ? (value is System.Collections.IEnumerable items and not string ? string.Join(' ', items.Cast<object>()) : value.ToString()!) + " "
+            : "";
 
     private ResourceCommandState? CommandState(string resource, string command) =>
         fixture.Dashboard.TryGetValue(resource, out var snapshot) ? snapshot.Commands.FirstOrDefault(c => c.Name == command)?.State : null;
