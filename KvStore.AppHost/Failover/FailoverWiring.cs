@@ -9,7 +9,8 @@ namespace KvStore.AppHost.Failover;
 /// has FOLLOWERS and the followers LEADER. Manual and etcd: every node has PEERS (the other five, by service name),
 /// the replication settings (any node may lead), the Promote and Step down commands, and under etcd ETCD_ENDPOINTS,
 /// ETCD_CLUSTER and a wait for the <c>etcd</c> resource. ROLE stays as Program.cs sets it: <c>leader</c> campaigns
-/// first, the followers wait two lease TTLs before they do.
+/// at once, the followers two lease TTLs after they start; on a cold start of six nodes on two cores that does not
+/// make <c>leader</c> sure to win (its first campaigns can be refused while its peers are still starting).
 /// </summary>
 public sealed partial class KvFailover
 {
@@ -112,34 +113,10 @@ public sealed partial class KvFailover
             }
         }
 
-        if (Etcd is not null && _builder.ExecutionContext.IsRunMode)
-            LeaderCampaignsFirst(leader, followers);
-
         if (_builder.ExecutionContext.IsRunMode)
         {
             _builder.Services.AddSingleton<ClusterStatusPublisher>();
             _builder.Services.AddHostedService(sp => sp.GetRequiredService<ClusterStatusPublisher>());
-        }
-    }
-
-    /// <summary>
-    /// On the AppHost's first start the followers start once <c>leader</c> is healthy, so that it has campaigned for
-    /// the key (every 250 ms until enough peers answer) before any follower's own first campaign, two TTLs after that
-    /// follower started; six nodes starting together on two cores could otherwise let a follower win. Later starts (a
-    /// follower restarted from the dashboard, possibly after <c>leader</c> has gone) wait for nothing: not a WaitFor.
-    /// </summary>
-    private void LeaderCampaignsFirst(IResourceBuilder<ProjectResource> leader, IReadOnlyList<IResourceBuilder<ProjectResource>> followers)
-    {
-        var leaderStarted = 0;
-        foreach (var follower in followers)
-        {
-            _builder.Eventing.Subscribe<BeforeResourceStartedEvent>(follower.Resource, async (e, cancellationToken) =>
-            {
-                if (Volatile.Read(ref leaderStarted) == 1)
-                    return;
-                await e.Services.GetRequiredService<ResourceNotificationService>().WaitForResourceHealthyAsync(leader.Resource.Name, cancellationToken);
-                Volatile.Write(ref leaderStarted, 1);
-            });
         }
     }
 

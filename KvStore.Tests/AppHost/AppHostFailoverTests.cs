@@ -20,15 +20,17 @@ public sealed class AppHostFailoverTests(AppHostFixture fixture)
     private static readonly TimeSpan FewSeconds = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public void The_node_named_leader_was_the_first_leader_and_etcd_runs_as_a_resource()
+    public void Etcd_runs_as_a_resource_and_the_AppHost_says_it_fails_over_through_it()
     {
         AppHostFixture.RequireEtcd();
-        Assert.Equal("leader", fixture.FirstLeader);
+        // Usually leader (ROLE=leader campaigns first), but a cold start on two cores can let a follower win (docs/apphost.md).
+        Assert.Contains(fixture.FirstLeader, AppHostFixture.Nodes);
         Assert.True(fixture.Dashboard.TryGetValue("etcd", out var etcd), "no etcd resource in the app model");
         Assert.Equal(KnownResourceStates.Running, etcd.State?.Text);
         // The AppHost said once, in its console, that it fails over through etcd (event 2), and not that etcd is missing (event 1).
         Assert.Single(fixture.Logs.For(typeof(KvFailover).FullName!, 2));
         Assert.Empty(fixture.Logs.For(typeof(KvFailover).FullName!, 1));
+        TestContext.Current.TestOutputHelper?.WriteLine($"first leader: {fixture.FirstLeader}");
     }
 
     [Fact]
