@@ -1,4 +1,5 @@
 using KvStore.AppHost.Publishing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace KvStore.AppHost;
 
@@ -55,18 +56,35 @@ public static class KvNodeResourceExtensions
 
     /// <summary>
     /// The load runner with one of its commands against the leader; started by hand from the dashboard. The lag
-    /// bounds tell it where the latency floor of its plots lies.
+    /// bounds tell it where the latency floor of its plots lies. When run, <c>--leader</c> is whichever node leads at
+    /// the moment the resource starts (a node's <c>GET /cluster</c>, see <see cref="Failover.ClusterProbe"/>), so
+    /// a start after a failover loads the new leader; a published model names <c>leader</c>'s service.
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddLoadRunner(this IDistributedApplicationBuilder builder, string name,
-        IResourceBuilder<ProjectResource> leader, NodeSettings settings, params string[] args) =>
-        builder.AddProject<Projects.KvStore_LoadRunner>(name, options => options.ExcludeLaunchProfile = true)
+        IResourceBuilder<ProjectResource> leader, NodeSettings settings, params string[] args)
+    {
+        var runner = builder.AddProject<Projects.KvStore_LoadRunner>(name, options => options.ExcludeLaunchProfile = true)
             .WithReference(leader)
             .WaitFor(leader)
             .WithEnvironment("MIN_DELAY", settings.MinDelay)
             .WithEnvironment("MAX_DELAY", settings.MaxDelay)
-            .WithEnvironment("DOTNET_TieredPGO", "0")
-            .WithArgs([args[0], "--leader", "http://leader", .. args[1..]])
+            .WithEnvironment("DOTNET_TieredPGO", "0");
+        if (builder.ExecutionContext.IsPublishMode)
+            return runner.WithArgs([args[0], "--leader", "http://leader", .. args[1..]]).WithExplicitStart();
+
+        return runner.WithArgs(async context =>
+            {
+                var probe = context.ExecutionContext.Services.GetRequiredService<Failover.ClusterProbe>();
+                var current = await probe.FindLeaderAsync(context.CancellationToken);
+                context.Args.Add(args[0]);
+                context.Args.Add("--leader");
+                // No leader known (an election): the load runner starts on leader's service and says what it finds there.
+                context.Args.Add(current is null ? "http://leader" : current.Url.GetLeftPart(UriPartial.Authority));
+                foreach (var arg in args[1..])
+                    context.Args.Add(arg);
+            })
             .WithExplicitStart();
+    }
 
     /// <summary>The leader's host port, the followers' the next five: <c>KvStore:PortBase</c> (<c>--KvStore:PortBase=9000</c>), else 8000.</summary>
     public static int NodePortBase(this IDistributedApplicationBuilder builder) =>

@@ -1,0 +1,50 @@
+using System.Globalization;
+
+namespace KvStore.AppHost.Failover;
+
+/// <summary>The <c>etcd</c> resource: one etcd member the nodes elect their leader through (FAILOVER=etcd).</summary>
+public static class EtcdResourceExtensions
+{
+    /// <summary>etcd's client port unless <c>KvStore:EtcdPort</c> says otherwise; the peer port is the next one. Not 2379: a
+    /// Debian etcd-server package runs its own member there.</summary>
+    public const int DefaultClientPort = 8379;
+
+    /// <summary>
+    /// A single-member etcd listening on loopback only, on a fixed client port (the nodes' ETCD_ENDPOINTS) and the
+    /// next port for peers. Its data is <c>KvStore:DataDirectory/etcd</c>, kept like the nodes' logs, else a folder
+    /// under the system temp emptied on every run: the nodes then keep nothing either, and a leader key or epoch left
+    /// by an earlier run would name a node that no longer holds that data.
+    /// </summary>
+    public static IResourceBuilder<ExecutableResource> AddEtcd(this IDistributedApplicationBuilder builder, string name, string binary)
+    {
+        var port = builder.EtcdClientPort();
+        var client = ClientUrl(builder);
+        var peer = "http://127.0.0.1:" + (port + 1).ToString(CultureInfo.InvariantCulture);
+        string dataDir;
+        if (builder.DataDirectory() is { } data)
+        {
+            dataDir = Path.Combine(data, name);
+        }
+        else
+        {
+            dataDir = Path.Combine(Path.GetTempPath(), "kvstore-apphost-" + name + "-" + port.ToString(CultureInfo.InvariantCulture));
+            if (builder.ExecutionContext.IsRunMode && Directory.Exists(dataDir))
+                Directory.Delete(dataDir, recursive: true);
+        }
+
+        return builder.AddExecutable(name, binary, builder.AppHostDirectory,
+                "--name", name, "--data-dir", dataDir, "--logger", "zap", "--log-level", "warn",
+                "--listen-client-urls", client, "--advertise-client-urls", client,
+                "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer, "--initial-cluster", $"{name}={peer}")
+            .WithHttpEndpoint(port: port, name: "http", isProxied: false)
+            // etcd's /health answers {"health":"true"} once the member has a raft leader (itself) and serves requests.
+            .WithHttpHealthCheck("/health");
+    }
+
+    /// <summary>The URL the nodes reach etcd at: 127.0.0.1, where it listens (localhost may resolve to ::1 first).</summary>
+    public static string ClientUrl(this IDistributedApplicationBuilder builder) =>
+        "http://127.0.0.1:" + builder.EtcdClientPort().ToString(CultureInfo.InvariantCulture);
+
+    public static int EtcdClientPort(this IDistributedApplicationBuilder builder) =>
+        int.TryParse(builder.Configuration["KvStore:EtcdPort"], CultureInfo.InvariantCulture, out var configured) ? configured : DefaultClientPort;
+}

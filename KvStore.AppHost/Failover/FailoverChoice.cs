@@ -1,0 +1,46 @@
+namespace KvStore.AppHost.Failover;
+
+/// <summary>How the AppHost's nodes fail over: the nodes' FAILOVER setting.</summary>
+public enum FailoverMode
+{
+    /// <summary>FAILOVER=off: <c>leader</c> leads for good (the published model, for now).</summary>
+    Off,
+
+    /// <summary>FAILOVER=manual: every node knows its PEERS; the Promote and Step down commands move leadership.</summary>
+    Manual,
+
+    /// <summary>FAILOVER=etcd: as manual, and an election through the <c>etcd</c> resource replaces a leader that is gone.</summary>
+    Etcd,
+}
+
+/// <summary>The mode, and the etcd binary when the mode is etcd.</summary>
+public sealed record FailoverChoice(FailoverMode Mode, string? EtcdBinary)
+{
+    /// <summary>What a user does to get automatic failover when etcd was not found.</summary>
+    public const string EnableHint = "install etcd (Debian: apt-get install etcd-server, or bash .ci/install-etcd.sh) " +
+        "or give its path with --KvStore:Etcd=/path/to/etcd";
+
+    /// <summary>
+    /// Pure: <c>KvStore:Failover</c> (off|manual|etcd) wins; unset, etcd when a binary is found (<c>KvStore:Etcd</c>, else
+    /// <c>etcd</c> on <paramref name="path"/>), otherwise manual. An explicit etcd without a binary is an error, not a
+    /// silent downgrade: the user asked for automatic failover.
+    /// </summary>
+    public static FailoverChoice Decide(string? configuredMode, string? configuredEtcd, string? path, Func<string, bool> fileExists)
+    {
+        var binary = !string.IsNullOrWhiteSpace(configuredEtcd)
+            ? (fileExists(configuredEtcd) ? configuredEtcd : null)
+            : (path ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .Select(dir => Path.Combine(dir, "etcd")).FirstOrDefault(fileExists);
+
+        return configuredMode?.Trim().ToLowerInvariant() switch
+        {
+            null or "" => binary is null ? new(FailoverMode.Manual, null) : new(FailoverMode.Etcd, binary),
+            "off" => new(FailoverMode.Off, null),
+            "manual" => new(FailoverMode.Manual, null),
+            "etcd" => binary is not null
+                ? new(FailoverMode.Etcd, binary)
+                : throw new InvalidOperationException($"KvStore:Failover=etcd but no etcd binary was found ({(string.IsNullOrWhiteSpace(configuredEtcd) ? "none on PATH" : $"'{configuredEtcd}' does not exist")}): {EnableHint}."),
+            _ => throw new InvalidOperationException($"KvStore:Failover must be 'off', 'manual' or 'etcd' (got '{configuredMode}')."),
+        };
+    }
+}
