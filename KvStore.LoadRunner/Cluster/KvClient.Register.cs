@@ -23,7 +23,7 @@ internal sealed partial class KvClient
     public Task<RegisterAnswer> PutAsync(string key, string value, long? ifMatch, int? quorum, CancellationToken cancellationToken)
     {
         var query = quorum is { } q ? $"?quorum={q}" : "";
-        var request = new HttpRequestMessage(HttpMethod.Put, new Uri(leader, $"/kv/{Uri.EscapeDataString(key)}{query}"))
+        var request = new HttpRequestMessage(HttpMethod.Put, new Uri(Leader, $"/kv/{Uri.EscapeDataString(key)}{query}"))
         {
             Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(value, WireJsonContext.Default.String)),
         };
@@ -38,7 +38,7 @@ internal sealed partial class KvClient
 
     /// <summary><c>GET /kv/{key}</c> on the leader: the value and, from the ETag, its version.</summary>
     public Task<RegisterAnswer> GetKvAsync(string key, CancellationToken cancellationToken) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(leader, $"/kv/{Uri.EscapeDataString(key)}")), ParseGetAsync, cancellationToken);
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri(Leader, $"/kv/{Uri.EscapeDataString(key)}")), ParseGetAsync, cancellationToken);
 
     /// <summary><c>GET /read?key=k&amp;min_version=N</c> on <paramref name="node"/>.</summary>
     public Task<RegisterAnswer> ReadAsync(Uri node, string key, long minVersion, CancellationToken cancellationToken) =>

@@ -13,10 +13,10 @@ internal sealed partial class KvClient(HttpClient http, Uri leader)
     private const string ProblemMediaType = "application/problem+json";
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
 
-    // Write URIs are built once: at tens of thousands of writes a second, formatting them per request shows up.
-    private readonly Uri[] _writeUris = Enumerable.Range(0, 17).Select(q => new Uri(leader, $"/write?quorum={q}")).ToArray();
+    /// <summary>Where writes go now; replaced only by <see cref="FollowLeader"/>'s re-discovery (KvClient.Following.cs).</summary>
+    private volatile WriteTarget _target = new(leader);
 
-    public Uri Leader => leader;
+    public Uri Leader => _target.Leader;
 
     public TimeSpan Timeout => http.Timeout;
 
@@ -64,7 +64,7 @@ internal sealed partial class KvClient(HttpClient http, Uri leader)
     public async Task<ClusterAnswer> GetClusterAsync(CancellationToken cancellationToken)
     {
         using var activity = LoadRunnerTelemetry.Source.StartActivity("kvstore.cluster", ActivityKind.Client);
-        var uri = new Uri(leader, "/cluster");
+        var uri = new Uri(Leader, "/cluster");
         try
         {
             using var response = await http.GetAsync(uri, cancellationToken);
@@ -72,20 +72,20 @@ internal sealed partial class KvClient(HttpClient http, Uri leader)
             {
                 var problem = await ReadProblemAsync(response, cancellationToken);
                 var hint = problem?.Leader is { Length: > 0 } other ? $"; it names {other} as the leader" : "";
-                throw new ClusterUnreachableException($"{leader} is a follower, not the leader{hint}. Point --leader at the leader.");
+                throw new ClusterUnreachableException($"{Leader} is a follower, not the leader{hint}. Point --leader at the leader.");
             }
 
             if (!response.IsSuccessStatusCode)
-                throw new ClusterUnreachableException($"{leader} answered GET /cluster with HTTP {(int)response.StatusCode}; is it a KvStore leader?");
+                throw new ClusterUnreachableException($"{Leader} answered GET /cluster with HTTP {(int)response.StatusCode}; is it a KvStore leader?");
 
             return await response.Content.ReadFromJsonAsync(WireJsonContext.Default.ClusterAnswer, cancellationToken)
-                ?? throw new ClusterUnreachableException($"{leader} answered GET /cluster with an empty body.");
+                ?? throw new ClusterUnreachableException($"{Leader} answered GET /cluster with an empty body.");
         }
         catch (Exception e) when (IsNodeFailure(e, cancellationToken))
         {
             activity?.SetStatus(ActivityStatusCode.Error, e.Message);
             var reason = IsTimeout(e, cancellationToken) ? $"no answer within {http.Timeout.TotalSeconds:0.#} s" : e.Message;
-            throw new ClusterUnreachableException($"Cannot reach the KvStore leader at {leader}: {reason}", e);
+            throw new ClusterUnreachableException($"Cannot reach the KvStore leader at {Leader}: {reason}", e);
         }
     }
 
@@ -113,7 +113,9 @@ internal sealed partial class KvClient(HttpClient http, Uri leader)
 
     private async Task<WriteResult> SendWriteAsync(string key, string value, int quorum, string? traceparent, CancellationToken cancellationToken)
     {
-        var uri = quorum >= 0 && quorum < _writeUris.Length ? _writeUris[quorum] : new Uri(leader, $"/write?quorum={quorum}");
+        if (await TargetAsync(cancellationToken) is not { } target)
+            return WriteResult.Failed(NoLeaderCode);
+        var uri = target.WriteUri(quorum);
         try
         {
             // The body is serialized up front and the answer, already buffered by PostAsync, parsed synchronously:
@@ -130,15 +132,18 @@ internal sealed partial class KvClient(HttpClient http, Uri leader)
             if (response.IsSuccessStatusCode)
             {
                 var answer = JsonSerializer.Deserialize(await response.Content.ReadAsStreamAsync(cancellationToken), WireJsonContext.Default.WriteAnswer);
-                return answer is null ? WriteResult.Failed("empty_response") : WriteResult.Committed(answer.Version);
+                if (answer is null)
+                    return WriteResult.Failed("empty_response");
+                target.Acknowledged();
+                return WriteResult.Committed(answer.Version);
             }
 
             var problem = await ReadProblemAsync(response, cancellationToken);
-            return WriteResult.Failed(problem?.Code ?? $"http_{(int)response.StatusCode}");
+            return Refused(target, WriteResult.Failed(problem?.Code ?? $"http_{(int)response.StatusCode}"));
         }
         catch (Exception e) when (FailureCode(e, cancellationToken) is { } code)
         {
-            return WriteResult.Failed(code);
+            return Refused(target, WriteResult.Failed(code));
         }
     }
 

@@ -14,9 +14,19 @@ internal sealed class LeaderTracker(HttpClient http, IReadOnlyList<Uri> nodes)
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(1);
     private readonly Lock _gate = new();
     private Uri? _leader;
-    private Task<Uri?>? _discovery;
+    private TaskCompletionSource<Uri?>? _discovery;
 
     public IReadOnlyList<Uri> Nodes => nodes;
+
+    /// <summary>What the tracker holds now, for a drill's diagnostics: the leader known, or whether a discovery is under way.</summary>
+    public string State
+    {
+        get
+        {
+            lock (_gate)
+                return $"{_leader?.ToString() ?? "none known"} (epoch {Epoch}{(_discovery is not null ? ", discovery running" : "")})";
+        }
+    }
 
     /// <summary>The epoch of the leader last discovered (0 before any).</summary>
     public long Epoch { get; private set; }
@@ -24,12 +34,20 @@ internal sealed class LeaderTracker(HttpClient http, IReadOnlyList<Uri> nodes)
     /// <summary>The leader known now, else a fresh discovery's answer; null when no node knows of one (an election).</summary>
     public Task<Uri?> LeaderAsync(CancellationToken cancellationToken)
     {
+        TaskCompletionSource<Uri?> discovery;
         lock (_gate)
         {
             if (_leader is { } known)
                 return Task.FromResult<Uri?>(known);
-            return _discovery ??= DiscoverAsync(cancellationToken);
+            if (_discovery is { } running)
+                return running.Task;
+            _discovery = discovery = new TaskCompletionSource<Uri?>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
+
+        // Started outside the lock, after it is stored: a discovery that ends at once (its caller gave up, or a node
+        // answered before the others were even asked) is cleared like any other instead of being stored after it ended.
+        _ = DiscoverAsync(discovery, cancellationToken);
+        return discovery.Task;
     }
 
     /// <summary>A write to <paramref name="leader"/> was refused or failed: forget it, unless another client already moved on.</summary>
@@ -42,7 +60,11 @@ internal sealed class LeaderTracker(HttpClient http, IReadOnlyList<Uri> nodes)
         }
     }
 
-    private async Task<Uri?> DiscoverAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// One discovery. Invariant: <c>_discovery</c> is only ever a discovery still running; it is cleared, under the lock,
+    /// before its answer is published, so a later <see cref="LeaderAsync"/> starts a new one instead of repeating an old answer.
+    /// </summary>
+    private async Task DiscoverAsync(TaskCompletionSource<Uri?> discovery, CancellationToken cancellationToken)
     {
         try
         {
@@ -60,13 +82,16 @@ internal sealed class LeaderTracker(HttpClient http, IReadOnlyList<Uri> nodes)
                 _discovery = null;
             }
 
-            return found;
+            discovery.SetResult(found);
         }
-        catch
+        catch (Exception e)
         {
             lock (_gate)
                 _discovery = null;
-            throw;
+            if (e is OperationCanceledException cancelled)
+                discovery.SetCanceled(cancelled.CancellationToken);
+            else
+                discovery.SetException(e);
         }
     }
 

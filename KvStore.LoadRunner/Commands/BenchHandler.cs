@@ -12,7 +12,7 @@ internal static class BenchHandler
 {
     public static async Task<int> RunAsync(CommandContext context, BenchOptions options, CancellationToken cancellationToken)
     {
-        using var connection = await ClusterConnection.OpenAsync(context, options.Leader, options.Clients, options.RequestTimeout, cancellationToken);
+        using var connection = await ClusterConnection.OpenAsync(context, options.Leader, options.Clients, options.RequestTimeout, cancellationToken, followLeader: true);
         connection.EnsureQuorumPossible(options.Quorum, "--quorum");
         connection.Client.Sampling = new WriteSampling(options.TraceEvery);
         ReportFiles.EnsureWritable(options.Out);
@@ -42,12 +42,13 @@ internal static class BenchHandler
                 });
         }
 
+        var before = connection.Client.AcknowledgedByLeader();
         var run = new BenchRun(connection.Client, plan);
         var running = run.RunAsync(cancellationToken);
         await BenchProgressDisplay.WatchAsync(context, run, plan.Duration, running);
         var outcome = await running;
 
-        var report = ToReport(connection.Leader, plan, warm, outcome);
+        var report = ToReport(connection.Leader, plan, warm, outcome) with { Leaders = MeasuredByLeader(before, connection.Client.AcknowledgedByLeader()) };
         BenchConsole.PrintSummary(context.Console, report);
         var path = await ReportFiles.WriteAsync(options.Out, "bench.json", JsonSerializer.Serialize(report, ReportJsonContext.Default.BenchReport));
         context.Console.WriteLine($"wrote {path}");
@@ -86,6 +87,11 @@ internal static class BenchHandler
             ReadLatency: plan.ReadRatio is > 0 and < 1 ? LatencySummary.From(outcome.Reads.Latency) : null,
             WriteLatency: plan.ReadRatio is > 0 and < 1 ? LatencySummary.From(outcome.Writes.Latency) : null);
     }
+
+    /// <summary>The measured run's acknowledged writes per leader: the counts at its end less those of the warm-up and prefill.</summary>
+    private static List<LeaderWrites> MeasuredByLeader(IReadOnlyList<(Uri Leader, long Writes)> before, IReadOnlyList<(Uri Leader, long Writes)> after) =>
+        [.. after.Select(a => new LeaderWrites(a.Leader.ToString(), a.Writes - before.Where(b => b.Leader == a.Leader).Sum(b => b.Writes)))
+            .Where(l => l.Writes > 0 || after.Count == 1)];
 
     private static Uri[] ReadNodes(ClusterConnection connection, ReadTargets on)
     {

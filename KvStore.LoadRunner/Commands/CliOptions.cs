@@ -9,7 +9,8 @@ internal static class CliOptions
 {
     public static Option<string?> Leader() => new("--leader")
     {
-        Description = "The leader: a URL (http://127.0.0.1:8000), host:port, or a service name resolved through " +
+        Description = "Any node (the leader is found through a follower's GET /cluster; bench and sweep follow it when it changes): " +
+            "a URL (http://127.0.0.1:8000), host:port, or a service name resolved through " +
             "configuration (leader, http://leader: services__leader__http__0). Default: the 'leader' service if configured, " +
             "else http://localhost:8000.",
         HelpName = "url",

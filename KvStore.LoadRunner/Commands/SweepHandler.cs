@@ -18,7 +18,7 @@ internal static class SweepHandler
 {
     public static async Task<int> RunAsync(CommandContext context, SweepOptions options, CancellationToken cancellationToken)
     {
-        using var connection = await ClusterConnection.OpenAsync(context, options.Leader, options.Clients, options.RequestTimeout, cancellationToken);
+        using var connection = await ClusterConnection.OpenAsync(context, options.Leader, options.Clients, options.RequestTimeout, cancellationToken, followLeader: true);
         connection.EnsureQuorumPossible(options.Quorums.Max(), "--quorums");
         connection.Client.Sampling = new WriteSampling(options.TraceEvery);
         ReportFiles.EnsureWritable(options.Out);

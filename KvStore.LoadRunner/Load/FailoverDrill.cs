@@ -35,6 +35,9 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
 {
     private readonly ConcurrentDictionary<string, long> _acked = new();
     private readonly ConcurrentQueue<(long At, Uri Leader)> _ackTimes = new();
+
+    // Every write that was not acknowledged: when, where to, and the code it failed with (for a failover without a new leader).
+    private readonly ConcurrentQueue<(long At, Uri Leader, string Code)> _failures = new();
     private int _unknown;
 
     public async Task<DrillResult> RunAsync(CancellationToken cancellationToken)
@@ -97,6 +100,10 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
                 await Task.Delay(20, cancellationToken);
             }
 
+            progress($"  no write acknowledged by another node within 30 s; the clients' writes meanwhile: {Failures(faultAt)}");
+            var views = await Task.WhenAll(tracker.Nodes.Select(n => tracker.AskAsync(n, cancellationToken)));
+            progress($"  the clients' leader: {tracker.State}; the nodes say: " + string.Join(", ",
+                views.Select(v => $"{v.Node.Authority} {v.Answer?.Role ?? "no answer"}@{v.Answer?.Epoch} names {v.Answer?.LeaderUrl ?? "-"}")));
             return new FailoverRecord(old, null, null);
         }
         finally
@@ -155,13 +162,18 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
 
             // Not acknowledged: its outcome is unknown (it may be in the log), and it is not sent again.
             Interlocked.Increment(ref _unknown);
+            _failures.Enqueue((Stopwatch.GetTimestamp(), leader, result.ErrorCode ?? "?"));
             if (result.ErrorCode is "not_leader" or "no_leader" or "timeout" or "connection_error" or "response_ended" or "quorum_timeout")
                 tracker.Failed(leader);
             await Pause(stop);
         }
     }
 
-    /// <summary>Waits for every node's /data to agree, then counts acknowledged writes missing or at another version.</summary>
+    /// <summary>
+    /// Waits for every node's /data to agree, then counts acknowledged writes missing or at another version. Read with the
+    /// admin client: a long drill's /data takes longer than a write's timeout. With no node's /data read at all nothing is
+    /// counted as lost (there is nothing to compare with): the drill reports that the nodes did not converge.
+    /// </summary>
     private async Task<(List<string> Lost, string? Unconverged)> VerifyAsync(CancellationToken cancellationToken)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -172,7 +184,7 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
             {
                 try
                 {
-                    return await http.GetFromJsonAsync(new Uri(n, "/data"), WireJsonContext.Default.DataSnapshot, cancellationToken);
+                    return await admin.GetFromJsonAsync(new Uri(n, "/data"), WireJsonContext.Default.DataSnapshot, cancellationToken);
                 }
                 catch (Exception e) when (KvClient.IsNodeFailure(e, cancellationToken))
                 {
@@ -183,7 +195,9 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
             var indexes = live.Select(s => s!.AppliedIndex).Distinct().Count();
             if (live.Count > 0 && indexes == 1 && snapshots.All(s => s is not null) || DateTime.UtcNow > deadline)
             {
-                var reference = live.OrderByDescending(s => s!.AppliedIndex).FirstOrDefault()?.Data ?? [];
+                if (live.Count == 0)
+                    return ([], last ?? "no node answered GET /data");
+                var reference = live.OrderByDescending(s => s!.AppliedIndex).First()!.Data;
                 var lost = _acked.Where(a => !reference.TryGetValue(a.Key, out var item) || item.Version != a.Value)
                     .Select(a => $"{a.Key}@{a.Value}").ToList();
                 return (lost, DateTime.UtcNow > deadline ? last : null);
@@ -207,6 +221,13 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
         }
 
         return response;
+    }
+
+    /// <summary>The failed writes since <paramref name="since"/>, counted by node and code: what kept the clients from a new leader.</summary>
+    private string Failures(long since)
+    {
+        var counts = _failures.Where(f => f.At > since).GroupBy(f => $"{f.Leader.Authority} {f.Code}").Select(g => $"{g.Key} ×{g.Count()}").ToList();
+        return counts.Count == 0 ? "none sent" : string.Join(", ", counts);
     }
 
     private static async Task SignalAsync(string signal, int pid)

@@ -30,6 +30,8 @@ internal static class BenchConsole
             table.AddRow(ConsoleCells.Of(Row($"writes ({Format.Count(r.SucceededWrites)})", writes)));
         console.Write(table);
 
+        if (r.Leaders is { Count: > 1 } leaders)
+            console.WriteLine("writes followed the leader: " + string.Join(", ", leaders.Select(l => $"{l.Leader} acknowledged {Format.Count(l.Writes)}")));
         foreach (var (code, count) in r.ErrorsByCode)
             console.WriteLine($"  error {code}: {Format.Count(count)}");
     }

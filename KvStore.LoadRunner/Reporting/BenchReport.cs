@@ -31,4 +31,8 @@ internal sealed record BenchReport(
     long SucceededReads = 0,
     long SucceededWrites = 0,
     LatencySummary? ReadLatency = null,
-    LatencySummary? WriteLatency = null);
+    LatencySummary? WriteLatency = null,
+    List<LeaderWrites>? Leaders = null);
+
+/// <summary>One leader the bench's writes went to (more than one when it followed a leader change) and the writes it acknowledged.</summary>
+internal sealed record LeaderWrites(string Leader, long Writes);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using KvStore.LoadRunner.Cluster;
 using KvStore.Node.Api;
 
 namespace KvStore.Tests.Failover;
@@ -11,18 +12,22 @@ public sealed record AckedWrite(string Key, int Value, long Version, int Node, l
 
 /// <summary>
 /// Clients writing at quorum 3 to whichever node leads, over a small set of shared keys (so writes to one key race
-/// across a failover). On 421, 503 or a failed connection a client asks the running nodes' GET /cluster who leads and
-/// moves on with its next write: a write whose outcome is unknown is never retried, so only 200s count as acknowledged.
+/// across a failover). On 421, 503 or a failed connection a client asks who leads through the load runner's own
+/// discovery (<see cref="LeaderTracker"/>) and moves on with its next write: a write whose outcome is unknown is never retried, so only 200s count as acknowledged.
 /// </summary>
 public sealed class FollowingWriters : IAsyncDisposable
 {
     private readonly EtcdFailoverCluster _cluster;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _clients;
+    private readonly Uri[] _urls;
+    private readonly LeaderTracker _tracker;
 
     public FollowingWriters(EtcdFailoverCluster cluster, int clients, int keys = 16)
     {
         _cluster = cluster;
+        _urls = cluster.Nodes.Select(n => new Uri(n.Url)).ToArray();
+        _tracker = new LeaderTracker(cluster.Http, _urls);
         _clients = Enumerable.Range(0, clients).Select(c => Task.Run(() => RunAsync(c, keys))).ToArray();
     }
 
@@ -108,21 +113,24 @@ public sealed class FollowingWriters : IAsyncDisposable
     }
 
     /// <summary>
-    /// Who leads, as the running nodes' GET /cluster says (a node that answers as leader, else the leader a follower
-    /// names other than the one that just failed), asked again every 100 ms for up to 3 s; then the old guess.
+    /// Who leads, as the load runner's <see cref="LeaderTracker"/> finds it (a node that answers as leader, else the leader
+    /// a follower names, the newest epoch first), asked again every 100 ms for up to 3 s while no node names one; then the
+    /// old guess. The node that just failed may be named again (its etcd key outlives it by up to a TTL): it is retried no
+    /// faster than every 100 ms.
     /// </summary>
     private async Task<int> DiscoverAsync(int failed)
     {
+        _tracker.Failed(_urls[failed]);
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(3);
         while (true)
         {
-            var views = await Task.WhenAll(Enumerable.Range(0, _cluster.Nodes.Count)
-                .Select(async n => (Node: n, View: _cluster.Nodes[n].IsRunning ? await _cluster.TryClusterAsync(n, TimeSpan.FromMilliseconds(500)) : null)));
-            if (views.Where(v => v.View is { Role: "leader" }).OrderByDescending(v => v.View!.Epoch).Select(v => (int?)v.Node).FirstOrDefault() is { } leading)
-                return leading;
-            var named = views.Select(v => _cluster.Nodes.ToList().FindIndex(n => n.Url == v.View?.LeaderUrl)).FirstOrDefault(i => i >= 0 && i != failed, -1);
-            if (named >= 0)
-                return named;
+            if (await _tracker.LeaderAsync(CancellationToken.None) is { } found && Array.FindIndex(_urls, u => u.Authority == found.Authority) is var node and >= 0)
+            {
+                if (node == failed)
+                    await Task.Delay(100, CancellationToken.None);
+                return node;
+            }
+
             if (DateTime.UtcNow > until || _stop.IsCancellationRequested)
                 return failed;
             await Task.Delay(100, CancellationToken.None);

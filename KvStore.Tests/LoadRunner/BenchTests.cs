@@ -1,5 +1,6 @@
 using System.Text.Json;
 using KvStore.LoadRunner;
+using KvStore.LoadRunner.Reporting;
 
 namespace KvStore.Tests.LoadRunner;
 
@@ -27,6 +28,24 @@ public sealed class BenchTests(LoadCluster fixture)
         var ordered = new[] { "minMs", "p50Ms", "p90Ms", "p99Ms", "p999Ms", "maxMs" }.Select(p => latency.GetProperty(p).GetDouble()).ToArray();
         Assert.True(ordered.Zip(ordered.Skip(1)).All(pair => pair.First <= pair.Second), latency.GetRawText());
         Assert.True(ordered[1] >= LoadCluster.FloorMs(1), "even the median write waits for one follower's lag");
+    }
+
+    [Fact]
+    public async Task Bench_pointed_at_a_follower_says_so_and_benches_the_leader_it_names()
+    {
+        using var dir = new TempDirectory();
+        var follower = fixture.Cluster.FollowerUrls[1];
+
+        var result = await LoadRunnerCli.RunAsync(
+            "bench", "--leader", follower, "--clients", "2", "--quorum", "2", "--duration", "1s", "--warmup", "0s", "--out", dir.Path);
+
+        Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());
+        Assert.Contains($"{follower}/ is a follower; using the leader it names: {fixture.Cluster.LeaderUrl}/", result.Output, StringComparison.Ordinal);
+        var report = JsonSerializer.Deserialize(await File.ReadAllTextAsync(dir.File("bench.json")), ReportJsonContext.Default.BenchReport)!;
+        Assert.Equal(new Uri(fixture.Cluster.LeaderUrl), new Uri(report.Leader));
+        var only = Assert.Single(report.Leaders!);
+        Assert.Equal((new Uri(fixture.Cluster.LeaderUrl), report.Succeeded), (new Uri(only.Leader), only.Writes));
+        Assert.True(report.Succeeded > 0 && report.Errors == 0, result.ToString());
     }
 
     [Fact]
