@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The failover drill on a local FAILOVER=etcd cluster: one etcd and six nodes on loopback (each with its own DATA_DIR
 # in a temporary directory), then `KvStore.LoadRunner failover` against them; everything started here is stopped on exit.
-#   [FAULT=sigstop|step-down] [FAILOVERS=10] [INTERVAL=5s] [CLIENTS=4] [TTL=2] [KEEP=1: keep the logs] bench/etcd-failover-drill.sh
+#   [FAULT=sigstop|step-down|kill] [FAILOVERS=10] [INTERVAL=5s] [CLIENTS=4] [TTL=2] [KEEP=1: keep the logs] bench/etcd-failover-drill.sh
+# Each node runs under a restart loop, as a supervisor (systemd, Compose's restart policy) would keep it: after
+# FAULT=kill (kill -9 of the leader) it comes back on its DATA_DIR and rejoins as a follower.
 # Needs etcd (bash .ci/install-etcd.sh).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,7 +14,14 @@ dotnet build KvStore.Node -c Release -v q -nologo >/dev/null
 dotnet build KvStore.LoadRunner -c Release -v q -nologo >/dev/null
 work=$(mktemp -d)
 pids=()
-stop() { for pid in "${pids[@]}"; do kill -CONT "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] && echo "logs kept in $work" || rm -rf "$work"; }
+stop() {
+  touch "$work/stopping"
+  pkill -CONT -f -- "--drill-node=$work/" 2>/dev/null || true
+  pkill -f -- "--drill-node=$work/" 2>/dev/null || true
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -n "${KEEP:-}" ] && echo "logs kept in $work" || rm -rf "$work"
+}
 trap stop EXIT
 
 etcd --name drill --data-dir "$work/etcd" --logger zap --log-level error \
@@ -26,9 +35,16 @@ for i in 0 1 2 3 4 5; do urls+=("http://127.0.0.1:1810$i"); done
 for i in 0 1 2 3 4 5; do
   peers=$(printf '%s\n' "${urls[@]}" | grep -v ":1810$i\$" | paste -sd, -)
   role=follower; [ "$i" = 0 ] && role=leader
-  FAILOVER=etcd ROLE=$role NODE_NAME=node$i PEERS=$peers ETCD_ENDPOINTS=http://127.0.0.1:23790 ETCD_LEASE_TTL=${TTL:-2} \
-    WRITE_QUORUM=3 REPLICATION_TOKEN=drill DATA_DIR="$work/node$i" ASPNETCORE_URLS="${urls[$i]}" \
-    dotnet KvStore.Node/bin/Release/net10.0/KvStore.Node.dll >"$work/node$i.log" 2>&1 &
+  # --drill-node names the process for stop(); the node ignores the setting.
+  (
+    while [ ! -e "$work/stopping" ]; do
+      FAILOVER=etcd ROLE=$role NODE_NAME=node$i PEERS=$peers ETCD_ENDPOINTS=http://127.0.0.1:23790 ETCD_LEASE_TTL=${TTL:-2} \
+        WRITE_QUORUM=3 REPLICATION_TOKEN=drill DATA_DIR="$work/node$i" ASPNETCORE_URLS="${urls[$i]}" \
+        dotnet KvStore.Node/bin/Release/net10.0/KvStore.Node.dll "--drill-node=$work/node$i" >>"$work/node$i.log" 2>&1 || true
+      role=follower
+      sleep 0.2
+    done
+  ) &
   pids+=($!)
 done
 for url in "${urls[@]}"; do

@@ -12,7 +12,7 @@ public static class EtcdResourceExtensions
     /// <summary>
     /// A single-member etcd listening on loopback only, on a fixed client port (the nodes' ETCD_ENDPOINTS) and the
     /// next port for peers. Its data is <c>KvStore:DataDirectory/etcd</c>, kept like the nodes' logs, else a folder
-    /// under the system temp emptied on every run: the nodes then keep nothing either, and a leader key or epoch left
+    /// in /dev/shm (or the system temp) emptied on every run: the nodes then keep nothing either, and a leader key or epoch left
     /// by an earlier run would name a node that no longer holds that data.
     /// </summary>
     public static IResourceBuilder<ExecutableResource> AddEtcd(this IDistributedApplicationBuilder builder, string name, string binary)
@@ -27,7 +27,11 @@ public static class EtcdResourceExtensions
         }
         else
         {
-            dataDir = Path.Combine(Path.GetTempPath(), "kvstore-apphost-" + name + "-" + port.ToString(CultureInfo.InvariantCulture));
+            // In memory (tmpfs) where there is one, as the nodes are: etcd fsyncs every grant and claim, and on a slow or
+            // busy disk a new leader's grant and claim together can outlast its lease guard (3/4 of the 2 s TTL), so it
+            // would find its leadership unproven the moment it won and step down again.
+            var scratch = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+            dataDir = Path.Combine(scratch, "kvstore-apphost-" + name + "-" + port.ToString(CultureInfo.InvariantCulture));
             if (builder.ExecutionContext.IsRunMode && Directory.Exists(dataDir))
                 Directory.Delete(dataDir, recursive: true);
         }

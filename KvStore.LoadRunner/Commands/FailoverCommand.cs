@@ -11,7 +11,7 @@ namespace KvStore.LoadRunner.Commands;
 /// <c>failover</c>: the failover drill against a FAILOVER=manual or etcd cluster given by its nodes' URLs. Every interval
 /// the current leader is made to give up: <c>--fault step-down</c> asks it (POST /admin/step-down), <c>--fault sigstop</c>
 /// freezes its process (its pid from GET /admin/position, so the nodes must run on this host) for <c>--pause</c>, past
-/// its lease, then resumes it. Prints each failover's unavailability window, their p50 and max, and the number of
+/// its lease, then resumes it; <c>--fault kill</c> kills it (kill -9), for a supervisor to start again. Prints each failover's unavailability window, their p50 and max, and the number of
 /// acknowledged writes lost, which must be 0 (exit 1 otherwise, or when a failover found no new leader).
 /// </summary>
 internal static class FailoverCommand
@@ -32,14 +32,15 @@ internal static class FailoverCommand
         };
         var fault = new Option<DrillFault>("--fault")
         {
-            Description = "step-down (ask the leader) or sigstop (freeze its process).",
+            Description = "step-down (ask the leader), sigstop (freeze its process) or kill (kill -9 it; something must start it again).",
             DefaultValueFactory = _ => DrillFault.StepDown,
-            HelpName = "step-down|sigstop",
+            HelpName = "step-down|sigstop|kill",
             CustomParser = result => result.Tokens.Count == 1 && result.Tokens[0].Value is var text
                 ? text switch
                 {
                     "step-down" => DrillFault.StepDown,
                     "sigstop" => DrillFault.Sigstop,
+                    "kill" => DrillFault.Kill,
                     _ => Refuse(result, text),
                 }
                 : DrillFault.StepDown,
@@ -63,7 +64,7 @@ internal static class FailoverCommand
 
     private static DrillFault Refuse(System.CommandLine.Parsing.ArgumentResult result, string text)
     {
-        result.AddError($"--fault must be 'step-down' or 'sigstop' (got '{text}').");
+        result.AddError($"--fault must be 'step-down', 'sigstop' or 'kill' (got '{text}').");
         return default;
     }
 

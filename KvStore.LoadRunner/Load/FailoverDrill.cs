@@ -7,11 +7,15 @@ using KvStore.LoadRunner.Cluster;
 
 namespace KvStore.LoadRunner.Load;
 
-/// <summary>How the drill ends a leadership: ask it to hand over, or freeze its process (same host) past its lease.</summary>
+/// <summary>
+/// How the drill ends a leadership: ask it to hand over, freeze its process (same host) past its lease, or kill it
+/// (kill -9; whatever supervises the nodes starts it again, as bench/etcd-failover-drill.sh's restart loops do).
+/// </summary>
 internal enum DrillFault
 {
     StepDown,
     Sigstop,
+    Kill,
 }
 
 internal sealed record DrillSettings(int Clients, int Quorum, int Failovers, TimeSpan Interval, DrillFault Fault, TimeSpan Pause, string Token);
@@ -80,10 +84,17 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
             using var response = await AdminAsync(HttpMethod.Get, old, "/admin/position", cancellationToken);
             var position = await response.Content.ReadFromJsonAsync(WireJsonContext.Default.PositionAnswer, cancellationToken);
             if (position is not { Pid: > 0 })
-                throw new ClusterUnreachableException($"{old} did not report its process id in GET /admin/position; the sigstop fault needs FAILOVER=manual or etcd nodes on this host.");
-            frozen = position.Pid;
+                throw new ClusterUnreachableException($"{old} did not report its process id in GET /admin/position; the sigstop and kill faults need FAILOVER=manual or etcd nodes on this host.");
             faultAt = Stopwatch.GetTimestamp();
-            await SignalAsync("STOP", position.Pid);
+            if (settings.Fault == DrillFault.Kill)
+            {
+                await SignalAsync("KILL", position.Pid);
+            }
+            else
+            {
+                frozen = position.Pid;
+                await SignalAsync("STOP", position.Pid);
+            }
         }
 
         try

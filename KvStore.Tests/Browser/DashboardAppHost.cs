@@ -33,6 +33,9 @@ public sealed partial class DashboardAppHost : IAsyncDisposable
             {
                 Path.Combine(AppHostCli.ProjectDirectory, "bin", configuration, "net10.0", "KvStore.AppHost.dll"),
                 $"--KvStore:PortBase={portBase}", $"--KvStore:DataDirectory={_data.Path}",
+                // The fixed roles: the test reads a write's trace as leader -> follower1..5 (under etcd any node may win
+                // the first election), and its AppHost must not take the default etcd port another AppHost test may hold.
+                "--KvStore:Failover=off",
             },
         };
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";

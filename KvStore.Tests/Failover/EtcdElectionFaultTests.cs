@@ -33,7 +33,7 @@ public sealed class EtcdElectionFaultTests
         await writers.WaitForAcksAsync(100, TimeSpan.FromSeconds(30), after: first.At, notBy: old);
         await writers.StopAsync();
 
-        await RestartAndConvergeAsync(cluster, writers, old, follower);
+        await cluster.RestartAndConvergeAsync(writers, old, follower);
     }
 
     [Fact]
@@ -59,19 +59,6 @@ public sealed class EtcdElectionFaultTests
         await writers.WaitForAcksAsync(100, TimeSpan.FromSeconds(30), after: third.At, notBy: second.Node);
         await writers.StopAsync();
 
-        await RestartAndConvergeAsync(cluster, writers, first, second.Node);
-    }
-
-    /// <summary>The killed nodes come back on their data and follow; all six converge with every acknowledged write.</summary>
-    private static async Task RestartAndConvergeAsync(EtcdFailoverCluster cluster, FollowingWriters writers, params int[] killed)
-    {
-        foreach (var node in killed)
-            cluster.Nodes[node].Start();
-        foreach (var node in killed)
-            await cluster.Nodes[node].WaitHealthyAsync(Startup);
-        var data = await cluster.WaitUntilConsistentAsync(TimeSpan.FromSeconds(30), 0, 1, 2, 3, 4, 5);
-        writers.AssertNoneLost(data);
-        foreach (var node in killed)
-            Assert.Equal("follower", (await cluster.TryClusterAsync(node))?.Role);
+        await cluster.RestartAndConvergeAsync(writers, first, second.Node);
     }
 }

@@ -110,6 +110,23 @@ public sealed class EtcdFailoverCluster : IAsyncDisposable
         return all[0]!;
     }
 
+    /// <summary>
+    /// The killed nodes come back on their data and follow the current epoch, and all six converge holding every write
+    /// <paramref name="writers"/> saw acknowledged.
+    /// </summary>
+    public async Task RestartAndConvergeAsync(FollowingWriters writers, params int[] killed)
+    {
+        ArgumentNullException.ThrowIfNull(writers);
+        foreach (var node in killed)
+            Nodes[node].Start();
+        foreach (var node in killed)
+            await Nodes[node].WaitHealthyAsync(TimeSpan.FromSeconds(30));
+        var data = await WaitUntilConsistentAsync(TimeSpan.FromSeconds(30), 0, 1, 2, 3, 4, 5);
+        writers.AssertNoneLost(data);
+        foreach (var node in killed)
+            Assert.Equal("follower", (await TryClusterAsync(node))?.Role);
+    }
+
     /// <summary>How many times <paramref name="node"/> logged the event with this EventId (console format "category[id]").</summary>
     public int Logged(int node, int eventId) => Nodes[node].Output.Count(line => line.Contains($"[{eventId}]", StringComparison.Ordinal));
 

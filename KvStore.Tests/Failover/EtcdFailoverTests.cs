@@ -46,12 +46,7 @@ public sealed class EtcdFailoverTests
         await writers.WaitForAcksAsync(100, TimeSpan.FromSeconds(30), after: first.At, notBy: old);
         await writers.StopAsync();
 
-        // The killed leader comes back on its data, follows the new epoch, and all six converge with every acknowledged write.
-        cluster.Nodes[old].Start();
-        await cluster.Nodes[old].WaitHealthyAsync(Startup);
-        var data = await cluster.WaitUntilConsistentAsync(TimeSpan.FromSeconds(30), 0, 1, 2, 3, 4, 5);
-        writers.AssertNoneLost(data);
-        Assert.Equal("follower", (await cluster.TryClusterAsync(old))?.Role);
+        await cluster.RestartAndConvergeAsync(writers, old);
         Assert.True(cluster.Logged(first.Node, Elected) >= 1, $"node{first.Node} took writes without logging its election");
     }
 
