@@ -13,6 +13,9 @@ command -v etcd >/dev/null || { echo "etcd is not installed: bash .ci/install-et
 dotnet build KvStore.Node -c Release -v q -nologo >/dev/null
 dotnet build KvStore.LoadRunner -c Release -v q -nologo >/dev/null
 work=$(mktemp -d)
+# etcd on tmpfs where there is one (ETCD_DIR overrides): etcd fsyncs every lease grant, keep-alive and key change, and
+# shares the disk here with six nodes fsyncing their logs and writing snapshots; the tests run it on tmpfs too.
+etcd_dir=${ETCD_DIR:-$( [ -d /dev/shm ] && mktemp -d /dev/shm/kvstore-drill-etcd.XXXXXX || echo "$work/etcd" )}
 pids=()
 stop() {
   touch "$work/stopping"
@@ -20,11 +23,12 @@ stop() {
   pkill -f -- "--drill-node=$work/" 2>/dev/null || true
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
+  case "$etcd_dir" in /dev/shm/kvstore-drill-etcd.*) rm -rf "$etcd_dir" ;; esac
   [ -n "${KEEP:-}" ] && echo "logs kept in $work" || rm -rf "$work"
 }
 trap stop EXIT
 
-etcd --name drill --data-dir "$work/etcd" --logger zap --log-level error \
+etcd --name drill --data-dir "$etcd_dir" --logger zap --log-level error \
   --listen-client-urls http://127.0.0.1:23790 --advertise-client-urls http://127.0.0.1:23790 \
   --listen-peer-urls http://127.0.0.1:23800 --initial-advertise-peer-urls http://127.0.0.1:23800 \
   --initial-cluster drill=http://127.0.0.1:23800 >"$work/etcd.log" 2>&1 &
