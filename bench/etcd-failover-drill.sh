@@ -44,6 +44,7 @@ for i in 0 1 2 3 4 5; do
     while [ ! -e "$work/stopping" ]; do
       FAILOVER=etcd ROLE=$role NODE_NAME=node$i PEERS=$peers ETCD_ENDPOINTS=http://127.0.0.1:23790 ETCD_LEASE_TTL=${TTL:-2} \
         WRITE_QUORUM=3 REPLICATION_TOKEN=drill DATA_DIR="$work/node$i" ASPNETCORE_URLS="${urls[$i]}" \
+        Logging__Console__FormatterOptions__TimestampFormat="HH:mm:ss.fff " Logging__Console__FormatterOptions__SingleLine=true \
         dotnet KvStore.Node/bin/Release/net10.0/KvStore.Node.dll "--drill-node=$work/node$i" >>"$work/node$i.log" 2>&1 || true
       role=follower
       sleep 0.2
