@@ -37,6 +37,9 @@ internal sealed partial class KvClient
     // After these the node written to may no longer lead: it said so, or it is gone (stopped, frozen, partitioned).
     private static readonly HashSet<string> LeaderGoneCodes = ["not_leader", NoLeaderCode, "connection_error", "timeout", "response_ended"];
 
+    /// <summary>A write that failed with <paramref name="code"/> says its node may no longer lead: ask who does before the next.</summary>
+    public static bool MayHaveLostLeader(string code) => LeaderGoneCodes.Contains(code);
+
     private readonly ConcurrentDictionary<Uri, WriteTarget> _targets = new();
     private LeaderTracker? _tracker;
     private volatile WriteTarget? _refused;
@@ -74,7 +77,7 @@ internal sealed partial class KvClient
             var target = _target;
             if (!ReferenceEquals(_refused, target))
                 return target;
-            if (await tracker.LeaderAsync(cancellationToken) is { } found)
+            if (await tracker.LeaderAsync(cancellationToken) is { Url: var found })
             {
                 var next = _targets.GetOrAdd(found, static (u, count) => new WriteTarget(u, count), _targets.Count);
                 _target = next;
@@ -90,7 +93,7 @@ internal sealed partial class KvClient
 
     private WriteResult Refused(WriteTarget target, WriteResult result)
     {
-        if (_tracker is { } tracker && result.ErrorCode is { } code && LeaderGoneCodes.Contains(code))
+        if (_tracker is { } tracker && result.ErrorCode is { } code && MayHaveLostLeader(code))
         {
             tracker.Failed(target.Leader);
             _refused = target;

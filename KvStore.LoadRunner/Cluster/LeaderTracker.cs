@@ -9,12 +9,15 @@ namespace KvStore.LoadRunner.Cluster;
 /// asks again; concurrent failures share one discovery. Invariant: the tracker only says where to send the next
 /// write; whether a failed write is retried is the caller's decision (only idempotent or If-Match guarded ones may be).
 /// </summary>
+/// <summary>A leader as discovered: its URL and the epoch the answer that named it was in.</summary>
+internal sealed record KnownLeader(Uri Url, long Epoch);
+
 internal sealed class LeaderTracker(HttpClient http, IReadOnlyList<Uri> nodes)
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(1);
     private readonly Lock _gate = new();
-    private Uri? _leader;
-    private TaskCompletionSource<Uri?>? _discovery;
+    private KnownLeader? _leader;
+    private TaskCompletionSource<KnownLeader?>? _discovery;
 
     public IReadOnlyList<Uri> Nodes => nodes;
 
@@ -24,7 +27,7 @@ internal sealed class LeaderTracker(HttpClient http, IReadOnlyList<Uri> nodes)
         get
         {
             lock (_gate)
-                return $"{_leader?.ToString() ?? "none known"} (epoch {Epoch}{(_discovery is not null ? ", discovery running" : "")})";
+                return $"{_leader?.Url.ToString() ?? "none known"} (epoch {Epoch}{(_discovery is not null ? ", discovery running" : "")})";
         }
     }
 
@@ -32,16 +35,16 @@ internal sealed class LeaderTracker(HttpClient http, IReadOnlyList<Uri> nodes)
     public long Epoch { get; private set; }
 
     /// <summary>The leader known now, else a fresh discovery's answer; null when no node knows of one (an election).</summary>
-    public Task<Uri?> LeaderAsync(CancellationToken cancellationToken)
+    public Task<KnownLeader?> LeaderAsync(CancellationToken cancellationToken)
     {
-        TaskCompletionSource<Uri?> discovery;
+        TaskCompletionSource<KnownLeader?> discovery;
         lock (_gate)
         {
             if (_leader is { } known)
-                return Task.FromResult<Uri?>(known);
+                return Task.FromResult<KnownLeader?>(known);
             if (_discovery is { } running)
                 return running.Task;
-            _discovery = discovery = new TaskCompletionSource<Uri?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _discovery = discovery = new TaskCompletionSource<KnownLeader?>(TaskCreationOptions.RunContinuationsAsynchronously);
         }
 
         // Started outside the lock, after it is stored: a discovery that ends at once (its caller gave up, or a node
@@ -55,7 +58,7 @@ internal sealed class LeaderTracker(HttpClient http, IReadOnlyList<Uri> nodes)
     {
         lock (_gate)
         {
-            if (_leader == leader)
+            if (_leader?.Url == leader)
                 _leader = null;
         }
     }
@@ -64,21 +67,21 @@ internal sealed class LeaderTracker(HttpClient http, IReadOnlyList<Uri> nodes)
     /// One discovery. Invariant: <c>_discovery</c> is only ever a discovery still running; it is cleared, under the lock,
     /// before its answer is published, so a later <see cref="LeaderAsync"/> starts a new one instead of repeating an old answer.
     /// </summary>
-    private async Task DiscoverAsync(TaskCompletionSource<Uri?> discovery, CancellationToken cancellationToken)
+    private async Task DiscoverAsync(TaskCompletionSource<KnownLeader?> discovery, CancellationToken cancellationToken)
     {
         try
         {
             var views = await AskUntilLeaderAnswersAsync(cancellationToken);
             var leading = views.Where(v => v.Answer is { Role: "leader" }).OrderByDescending(v => v.Answer!.Epoch).FirstOrDefault();
             var named = views.Where(v => v.Answer?.LeaderUrl is { Length: > 0 }).OrderByDescending(v => v.Answer!.Epoch).FirstOrDefault();
-            var (found, epoch) = leading.Answer is not null ? (leading.Node, leading.Answer.Epoch)
-                : named.Answer is not null && Uri.TryCreate(named.Answer.LeaderUrl, UriKind.Absolute, out var url) ? (Match(url), named.Answer.Epoch)
-                : (null, 0);
+            var found = leading.Answer is not null ? new KnownLeader(leading.Node, leading.Answer.Epoch)
+                : named.Answer is not null && Uri.TryCreate(named.Answer.LeaderUrl, UriKind.Absolute, out var url) ? new KnownLeader(Match(url), named.Answer.Epoch)
+                : null;
             lock (_gate)
             {
                 _leader = found;
                 if (found is not null)
-                    Epoch = epoch;
+                    Epoch = found.Epoch;
                 _discovery = null;
             }
 

@@ -31,14 +31,14 @@ internal sealed record DrillResult(IReadOnlyList<FailoverRecord> Failovers, int 
 /// Invariants: every write has a key of its own and is sent once: a write whose answer was not 200 has an unknown
 /// outcome and is never retried, so no acknowledgement can be confused with another and an acknowledged write is lost
 /// exactly when its key is missing from the converged cluster or holds another version. A failover's window runs from
-/// the fault to the first write acknowledged by a different leader.
+/// the fault to the first write acknowledged by a new leadership: another node, or the same one in a newer epoch.
 /// </summary>
 /// <param name="http">The writes' client: its timeout bounds how long a frozen leader holds a writer.</param>
 /// <param name="admin">The admin calls' client: a step-down waits for a follower to catch up, then for the election.</param>
 internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTracker tracker, DrillSettings settings, Action<string> progress)
 {
     private readonly ConcurrentDictionary<string, long> _acked = new();
-    private readonly ConcurrentQueue<(long At, Uri Leader)> _ackTimes = new();
+    private readonly ConcurrentQueue<(long At, KnownLeader Leader)> _ackTimes = new();
 
     // Every write that was not acknowledged: when, where to, and the code it failed with (for a failover without a new leader).
     private readonly ConcurrentQueue<(long At, Uri Leader, string Code)> _failures = new();
@@ -57,7 +57,7 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
                 var old = await tracker.LeaderAsync(cancellationToken) ?? throw new ClusterUnreachableException("No node names a leader; the drill needs one to start from.");
                 var record = await FailOverAsync(old, cancellationToken);
                 failovers.Add(record);
-                progress($"failover {i + 1}/{settings.Failovers}: {old} -> {record.NewLeader?.ToString() ?? "none"} in " +
+                progress($"failover {i + 1}/{settings.Failovers}: {old.Url} -> {record.NewLeader?.ToString() ?? "none"} in " +
                     (record.Window is { } w ? $"{w.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms" : "(no new leader within 30 s)"));
             }
         }
@@ -71,17 +71,17 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
         return new DrillResult(failovers, _acked.Count, _unknown, lost, unconverged);
     }
 
-    private async Task<FailoverRecord> FailOverAsync(Uri old, CancellationToken cancellationToken)
+    private async Task<FailoverRecord> FailOverAsync(KnownLeader old, CancellationToken cancellationToken)
     {
         var faultAt = Stopwatch.GetTimestamp();
         int? frozen = null;
         if (settings.Fault == DrillFault.StepDown)
         {
-            using var response = await AdminAsync(HttpMethod.Post, old, "/admin/step-down", cancellationToken);
+            using var response = await AdminAsync(HttpMethod.Post, old.Url, "/admin/step-down", cancellationToken);
         }
         else
         {
-            using var response = await AdminAsync(HttpMethod.Get, old, "/admin/position", cancellationToken);
+            using var response = await AdminAsync(HttpMethod.Get, old.Url, "/admin/position", cancellationToken);
             var position = await response.Content.ReadFromJsonAsync(WireJsonContext.Default.PositionAnswer, cancellationToken);
             if (position is not { Pid: > 0 })
                 throw new ClusterUnreachableException($"{old} did not report its process id in GET /admin/position; the sigstop and kill faults need FAILOVER=manual or etcd nodes on this host.");
@@ -99,19 +99,16 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
 
         try
         {
-            // Who may count as the new leader: another node, or, after a kill, the old address too once the dead
-            // process's last answers have drained. A killed leader restarted on its data is often the most advanced
-            // node, which the leadership rule then elects again (a new epoch); requiring another node would call that
-            // failover a stall. A restart takes over a second, so an acknowledgement from the old address later than
-            // that came from the new process.
-            var restartedAfter = faultAt + (settings.Fault == DrillFault.Kill ? Stopwatch.Frequency : long.MaxValue / 2);
+            // A new leadership is another node, or the same node in a newer epoch: a killed leader restarted on its data is
+            // often the most advanced node, which the leadership rule elects again. An answer the old leadership sent just
+            // before the fault carries the old epoch and does not count.
             var deadline = faultAt + 30 * Stopwatch.Frequency;
             while (Stopwatch.GetTimestamp() < deadline)
             {
-                if (_ackTimes.Where(a => a.At > faultAt && (a.Leader != old || a.At > restartedAfter)).Select(a => (long?)a.At).Min() is { } first)
+                if (_ackTimes.Where(a => a.At > faultAt && (a.Leader.Url != old.Url || a.Leader.Epoch > old.Epoch)).Select(a => (long?)a.At).Min() is { } first)
                 {
-                    var taker = _ackTimes.First(a => a.At == first).Leader;
-                    return new FailoverRecord(old, taker, Stopwatch.GetElapsedTime(faultAt, first));
+                    var taker = _ackTimes.First(a => a.At == first).Leader.Url;
+                    return new FailoverRecord(old.Url, taker, Stopwatch.GetElapsedTime(faultAt, first));
                 }
 
                 await Task.Delay(20, cancellationToken);
@@ -121,7 +118,7 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
             var views = await Task.WhenAll(tracker.Nodes.Select(n => tracker.AskAsync(n, cancellationToken)));
             progress($"  the clients' leader: {tracker.State}; the nodes say: " + string.Join(", ",
                 views.Select(v => $"{v.Node.Authority} {v.Answer?.Role ?? "no answer"}@{v.Answer?.Epoch} names {v.Answer?.LeaderUrl ?? "-"}")));
-            return new FailoverRecord(old, null, null);
+            return new FailoverRecord(old.Url, null, null);
         }
         finally
         {
@@ -141,7 +138,7 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
         var kv = new Dictionary<Uri, KvClient>();
         for (var seq = 0; !stop.IsCancellationRequested; seq++)
         {
-            Uri? leader;
+            KnownLeader? leader;
             try
             {
                 leader = await tracker.LeaderAsync(stop);
@@ -157,8 +154,8 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
                 continue;
             }
 
-            if (!kv.TryGetValue(leader, out var node))
-                kv[leader] = node = new KvClient(http, leader) { Sampling = new Diagnostics.WriteSampling(0) };
+            if (!kv.TryGetValue(leader.Url, out var node))
+                kv[leader.Url] = node = new KvClient(http, leader.Url) { Sampling = new Diagnostics.WriteSampling(0) };
             var key = $"drill-{client}-{seq}";
             WriteResult result;
             try
@@ -179,9 +176,10 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
 
             // Not acknowledged: its outcome is unknown (it may be in the log), and it is not sent again.
             Interlocked.Increment(ref _unknown);
-            _failures.Enqueue((Stopwatch.GetTimestamp(), leader, result.ErrorCode ?? "?"));
-            if (result.ErrorCode is "not_leader" or "no_leader" or "timeout" or "connection_error" or "response_ended" or "quorum_timeout")
-                tracker.Failed(leader);
+            _failures.Enqueue((Stopwatch.GetTimestamp(), leader.Url, result.ErrorCode ?? "?"));
+            // A quorum timeout too: under the drill's faults it is the old leader waiting on followers that moved on.
+            if (result.ErrorCode is { } code && (KvClient.MayHaveLostLeader(code) || code == "quorum_timeout"))
+                tracker.Failed(leader.Url);
             await Pause(stop);
         }
     }

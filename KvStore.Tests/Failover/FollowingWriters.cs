@@ -124,7 +124,7 @@ public sealed class FollowingWriters : IAsyncDisposable
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(3);
         while (true)
         {
-            if (await _tracker.LeaderAsync(CancellationToken.None) is { } found && Array.FindIndex(_urls, u => u.Authority == found.Authority) is var node and >= 0)
+            if (await _tracker.LeaderAsync(CancellationToken.None) is { Url: var found } && Array.FindIndex(_urls, u => u.Authority == found.Authority) is var node and >= 0)
             {
                 if (node == failed)
                     await Task.Delay(100, CancellationToken.None);
