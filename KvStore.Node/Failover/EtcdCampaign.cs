@@ -12,14 +12,18 @@ namespace KvStore.Node.Failover;
 /// <see cref="FailoverController.PromoteAsync"/>, the same path as POST /admin/promote: the rule, the claim, fencing.
 /// A candidate the rule refuses (too few peers heard from, one ahead of it) tries again shortly, so the cluster waits
 /// with no leader (writes answer 503 no_leader) rather than elect one that may lack acknowledged writes.
-/// ROLE=leader is a hint: that node campaigns at once, the others give it two TTLs first (it still needs the rule's
-/// followers, so on a cold start any node may win).
+/// ROLE=leader is a hint for a cold start: that node campaigns at once, the others give it two TTLs first (it still
+/// needs the rule's followers, so any node may win). A node that comes back with a log or an epoch of its own campaigns at
+/// once whatever its ROLE: it may be the most advanced node (a killed leader's tail is on no other), and then every other
+/// candidate declines in its favour, so a start delay would be the cluster's whole time without a leader.
 /// </summary>
 public sealed partial class EtcdCampaign(
     FailoverController controller,
     NodeRoles roles,
     EtcdLeaderKey leaderKey,
     Follower.LeaderLocation leaderLocation,
+    Storage.IReplicationLog log,
+    EpochStore epochs,
     IOptions<NodeOptions> options,
     ILogger<EtcdCampaign> logger) : BackgroundService
 {
@@ -29,7 +33,9 @@ public sealed partial class EtcdCampaign(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (_options.ParsedRole != NodeRole.Leader)
+        if (log.LastIndex > 0 || epochs.Current > 0)
+            LogRestarted(logger, epochs.Current, log.LastIndex);
+        else if (_options.ParsedRole != NodeRole.Leader)
             await Task.Delay(leaderKey.Ttl * 2, stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -129,6 +135,9 @@ public sealed partial class EtcdCampaign(
 
     [LoggerMessage(EventId = 60, Level = LogLevel.Error, Message = "An election round failed; the next one starts shortly")]
     private static partial void LogRoundFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 62, Level = LogLevel.Information, Message = "Campaigning at once: this node is back with epoch {Epoch} and a log up to index {Index}")]
+    private static partial void LogRestarted(ILogger logger, long epoch, long index);
 
     [LoggerMessage(EventId = 59, Level = LogLevel.Warning, Message = "etcd unreachable: {Error}")]
     private static partial void LogEtcdUnavailable(ILogger logger, string error);

@@ -7,7 +7,7 @@ using KvStore.Tests.Infrastructure;
 namespace KvStore.Tests.Failover;
 
 /// <summary>
-/// Six node processes under FAILOVER=etcd (ETCD_LEASE_TTL=2) against a real etcd, each with PEERS naming the other
+/// Six node processes under FAILOVER=etcd (ETCD_LEASE_TTL=2 unless a test says otherwise) against a real etcd, each with PEERS naming the other
 /// five and its own DATA_DIR; node0 starts as ROLE=leader, so it campaigns first. Nodes can be killed (kill -9),
 /// frozen (SIGSTOP) and started again on their data. Everything started here ends in <see cref="DisposeAsync"/>.
 /// </summary>
@@ -16,7 +16,7 @@ public sealed class EtcdFailoverCluster : IAsyncDisposable
     public const string Token = "etcd-failover";
     private readonly string _root = Directory.CreateTempSubdirectory("kvstore-etcd-failover-").FullName;
 
-    private EtcdFailoverCluster(EtcdServer etcd, int writeQuorum, Func<int, string>? etcdEndpoint)
+    private EtcdFailoverCluster(EtcdServer etcd, int writeQuorum, int leaseTtlSeconds, Func<int, string>? etcdEndpoint)
     {
         Etcd = etcd;
         var ports = FreePorts.Take(6);
@@ -27,7 +27,7 @@ public sealed class EtcdFailoverCluster : IAsyncDisposable
             ["ROLE"] = i == 0 ? "leader" : "follower",
             ["PEERS"] = string.Join(',', urls.Where((_, j) => j != i)),
             ["ETCD_ENDPOINTS"] = etcdEndpoint?.Invoke(i) ?? etcd.Endpoint,
-            ["ETCD_LEASE_TTL"] = "2",
+            ["ETCD_LEASE_TTL"] = leaseTtlSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["WRITE_QUORUM"] = writeQuorum.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["REPLICATION_TIMEOUT"] = "2",
             ["REPLICATION_TOKEN"] = Token,
@@ -51,10 +51,11 @@ public sealed class EtcdFailoverCluster : IAsyncDisposable
     };
 
     /// <summary>Starts etcd and the six nodes; <paramref name="etcdEndpoint"/> gives a node another way to etcd (a proxy) than its URL.</summary>
-    public static async Task<EtcdFailoverCluster> StartAsync(int writeQuorum = 3, Func<EtcdServer, Func<int, string>>? etcdEndpoint = null)
+    public static async Task<EtcdFailoverCluster> StartAsync(int writeQuorum = 3, Func<EtcdServer, Func<int, string>>? etcdEndpoint = null,
+        int leaseTtlSeconds = 2)
     {
         var etcd = await EtcdServer.StartAsync();
-        var cluster = new EtcdFailoverCluster(etcd, writeQuorum, etcdEndpoint?.Invoke(etcd));
+        var cluster = new EtcdFailoverCluster(etcd, writeQuorum, leaseTtlSeconds, etcdEndpoint?.Invoke(etcd));
         foreach (var node in cluster.Nodes)
             node.Start();
         foreach (var node in cluster.Nodes)
