@@ -135,7 +135,7 @@ internal sealed partial class KvClient(HttpClient http, Uri leader)
                 if (answer is null)
                     return WriteResult.Failed("empty_response");
                 target.Acknowledged();
-                return WriteResult.Committed(answer.Version);
+                return WriteResult.Committed(answer.Version, answer.Epoch);
             }
 
             var problem = await ReadProblemAsync(response, cancellationToken);

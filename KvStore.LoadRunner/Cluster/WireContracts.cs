@@ -7,7 +7,8 @@ namespace KvStore.LoadRunner.Cluster;
 
 internal sealed record WriteRequest(string Key, string Value);
 
-internal sealed record WriteAnswer(string Key, long Version, int Quorum, int Acks);
+/// <summary><paramref name="Epoch"/>: the leadership that acknowledged it; 0 from a node that does not say.</summary>
+internal sealed record WriteAnswer(string Key, long Version, int Quorum, int Acks, long Epoch = 0);
 
 /// <summary>
 /// An application/problem+json answer; <see cref="Code"/> is the node's stable error code. <see cref="CurrentVersion"/>

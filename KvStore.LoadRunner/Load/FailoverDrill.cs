@@ -55,6 +55,9 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
             {
                 await Task.Delay(settings.Interval, cancellationToken);
                 var old = await tracker.LeaderAsync(cancellationToken) ?? throw new ClusterUnreachableException("No node names a leader; the drill needs one to start from.");
+                // The epoch it last acknowledged in, when newer than the tracker's (found through a follower not yet fenced).
+                if (_ackTimes.Where(a => a.Leader.Url == old.Url).Select(a => a.Leader.Epoch).DefaultIfEmpty(0).Max() is var acked && acked > old.Epoch)
+                    old = old with { Epoch = acked };
                 var record = await FailOverAsync(old, cancellationToken);
                 failovers.Add(record);
                 progress($"failover {i + 1}/{settings.Failovers}: {old.Url} -> {record.NewLeader?.ToString() ?? "none"} in " +
@@ -100,8 +103,10 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
         try
         {
             // A new leadership is another node, or the same node in a newer epoch: a killed leader restarted on its data is
-            // often the most advanced node, which the leadership rule elects again. An answer the old leadership sent just
-            // before the fault carries the old epoch and does not count.
+            // often the most advanced node, which the leadership rule elects again. Each acknowledgement names its epoch
+            // (the write answer's, not the tracker's: the tracker may have found the restarted node under its old epoch,
+            // through a follower still naming it, just before it won again); one the old leadership sent just before the
+            // fault carries the old epoch and does not count.
             var deadline = faultAt + 30 * Stopwatch.Frequency;
             while (Stopwatch.GetTimestamp() < deadline)
             {
@@ -170,7 +175,7 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
             if (result.Succeeded)
             {
                 _acked[key] = result.Version;
-                _ackTimes.Enqueue((Stopwatch.GetTimestamp(), leader));
+                _ackTimes.Enqueue((Stopwatch.GetTimestamp(), result.Epoch > 0 ? leader with { Epoch = result.Epoch } : leader));
                 continue;
             }
 

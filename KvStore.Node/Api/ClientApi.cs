@@ -165,7 +165,7 @@ public static class ClientApi
     internal static Ok<WriteResponse> Committed(HttpContext http, string key, WriteOutcome.Committed committed)
     {
         http.Response.Headers.ETag = ETag(committed.Version);
-        return TypedResults.Ok(new WriteResponse(key, committed.Version, committed.Quorum, committed.Acks));
+        return TypedResults.Ok(new WriteResponse(key, committed.Version, committed.Quorum, committed.Acks, committed.Epoch));
     }
 
     /// <summary>The problem answer for a write that did not commit; <paramref name="http"/> gets Retry-After when there is no leader to write to.</summary>

@@ -109,6 +109,6 @@ public sealed class LeaderWriter(
             }));
         }
 
-        return new WriteOutcome.Committed(entry.Index, command.Quorum, quorum.CountAcked(entry.Index), created);
+        return new WriteOutcome.Committed(entry.Index, command.Quorum, quorum.CountAcked(entry.Index), created, term.Epoch);
     }
 }

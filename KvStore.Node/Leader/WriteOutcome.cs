@@ -3,8 +3,8 @@ namespace KvStore.Node.Leader;
 /// <summary>What became of a write; each case maps to one HTTP answer.</summary>
 public abstract record WriteOutcome
 {
-    /// <summary>In the log, applied on the leader and on at least <paramref name="Quorum"/> followers.</summary>
-    public sealed record Committed(long Version, int Quorum, int Acks, bool Created) : WriteOutcome;
+    /// <summary>In the log, applied on the leader and on at least <paramref name="Quorum"/> followers, by the leadership of <paramref name="Epoch"/>.</summary>
+    public sealed record Committed(long Version, int Quorum, int Acks, bool Created, long Epoch) : WriteOutcome;
 
     /// <summary>In the log and still replicating, but fewer than <paramref name="Quorum"/> followers acknowledged in time.</summary>
     public sealed record QuorumTimeout(long Version, int Quorum, int Acks) : WriteOutcome;
