@@ -5,6 +5,7 @@
 # settings the AppHost injects (1 s metric and batch intervals, parent-based sampling, the load runner tracing one
 # write in 1,000). ROUNDS alternating rounds; prints writes/s per configuration and its ratio to "off".
 #   [ROUNDS=2] [DURATION=10s] [CONFIGS="off all traces metrics logs"] [OUT=dir] bench/telemetry-cost.sh
+# More configurations: all5s (metrics every 5 s), noscope (no per-request log scope).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -38,6 +39,10 @@ settings() { # config -> NAME=VALUE lines for the nodes and the load runner
     traces) printf '%s\n' "${common[@]}" OTEL_METRICS_EXPORTER=none OTEL_LOGS_EXPORTER=none ;;
     metrics) printf '%s\n' "${common[@]}" OTEL_TRACES_EXPORTER=none OTEL_LOGS_EXPORTER=none ;;
     logs) printf '%s\n' "${common[@]}" OTEL_TRACES_EXPORTER=none OTEL_METRICS_EXPORTER=none ;;
+    # All three, metrics exported every 5 s instead of every second.
+    all5s) printf '%s\n' "${common[@]}" OTEL_METRIC_EXPORT_INTERVAL=5000 ;;
+    # All three without ASP.NET Core's per-request log scope (its category off: no request logs, no scope).
+    noscope) printf '%s\n' "${common[@]}" Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=None ;;
     *) echo "unknown configuration $1" >&2; exit 2 ;;
   esac
 }
