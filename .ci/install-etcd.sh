@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the etcd server the FAILOVER=etcd tests run (Debian's etcd-server 3.4, binary `etcd`), if it is missing.
 # Idempotent. Starts nothing: the package's systemd unit is not run here, and each test starts its own etcd on free
-# loopback ports with a temporary data directory.
+# loopback ports with a temporary data directory. deploy/build-images.sh takes the kvstore/etcd image's binary from
+# this package when `apt-get download etcd-server` cannot fetch it.
 set -euo pipefail
 if command -v etcd >/dev/null; then
   exit 0

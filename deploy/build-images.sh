@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Publishes the node self-contained for linux-x64, copies the Aspire dashboard out of its NuGet package, and builds
-# their images, kvstore/node and kvstore/dashboard, the ones docker-compose.yml runs.
+# Publishes the node self-contained for linux-x64, copies the Aspire dashboard out of its NuGet package and the etcd
+# binary out of Debian's etcd-server package, and builds their images, kvstore/node, kvstore/dashboard and kvstore/etcd,
+# the ones docker-compose.yml runs.
 #
 # The base image: BASE_IMAGE if set; else Microsoft's runtime-deps when a registry answers; else kvstore/runtime-deps:10.0,
 # built from Debian packages by deploy/build-base-image.sh (once: it is kept and reused).
+# etcd: `apt-get download etcd-server` (the host's apt sources; no network inside docker build), else the etcd-server
+# package installed on the host, else ETCD_BINARY=/path/to/etcd.
 # Usage: deploy/build-images.sh   (from anywhere; CONFIGURATION=Release by default)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,8 +43,32 @@ rm -rf artifacts/publish/dashboard && mkdir -p artifacts/publish && cp -r "$dash
 # NuGet extracts files for their owner only; the image runs the dashboard as an unprivileged user.
 chmod -R a+rX artifacts/publish/dashboard
 
-for image in node dashboard; do
+# etcd from Debian's package: downloaded and unpacked without installing it (nothing starts, no root needed).
+rm -rf artifacts/publish/etcd && mkdir -p artifacts/publish/etcd
+if [ -n "${ETCD_BINARY:-}" ]; then
+  cp "$ETCD_BINARY" artifacts/publish/etcd/etcd
+else
+  deb=$(mktemp -d /tmp/kvstore-etcd-deb.XXXXXX)
+  # As root, apt downloads as its _apt user, which must be able to write here.
+  if [ "$(id -u)" = 0 ] && id _apt >/dev/null 2>&1; then chown _apt "$deb"; fi
+  if (cd "$deb" && apt-get download -q etcd-server >/dev/null 2>&1); then
+    dpkg-deb -x "$deb"/etcd-server_*.deb "$deb/root"
+    cp "$deb/root/usr/bin/etcd" artifacts/publish/etcd/etcd
+    echo "build-images: etcd $(dpkg-deb -f "$deb"/etcd-server_*.deb Version) from Debian's etcd-server package"
+  elif [ "$(dpkg-query -W -f '${Status}' etcd-server 2>/dev/null)" = "install ok installed" ]; then
+    cp /usr/bin/etcd artifacts/publish/etcd/etcd
+    echo "build-images: etcd $(dpkg-query -W -f '${Version}' etcd-server) from the installed etcd-server package"
+  else
+    rm -rf "$deb"
+    echo "build-images: cannot get etcd-server (apt-get download failed: apt-get update?); or set ETCD_BINARY=/path/to/etcd" >&2
+    exit 1
+  fi
+  rm -rf "$deb"
+fi
+chmod a+rx artifacts/publish/etcd/etcd
+
+for image in node dashboard etcd; do
   echo "build-images: kvstore/$image on $BASE_IMAGE"
   docker build -q -f "deploy/$image.Dockerfile" --build-arg "BASE_IMAGE=$BASE_IMAGE" -t "kvstore/$image" "artifacts/publish/$image" >/dev/null
 done
-echo "build-images: done (kvstore/node, kvstore/dashboard)"
+echo "build-images: done (kvstore/node, kvstore/dashboard, kvstore/etcd)"

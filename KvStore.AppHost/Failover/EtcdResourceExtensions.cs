@@ -1,4 +1,5 @@
 using System.Globalization;
+using KvStore.AppHost.Publishing;
 
 namespace KvStore.AppHost.Failover;
 
@@ -43,6 +44,33 @@ public static class EtcdResourceExtensions
             .WithHttpEndpoint(port: port, name: "http", isProxied: false)
             // etcd's /health answers {"health":"true"} once the member has a raft leader (itself) and serves requests.
             .WithHttpHealthCheck("/health");
+    }
+
+    /// <summary>etcd's client port inside its container (published models); nothing outside the deployment's network reaches it.</summary>
+    public const int ContainerClientPort = 2379;
+
+    /// <summary>Where the container keeps its data: the named volume <c>NAME-data</c>, owned by the image's unprivileged user.</summary>
+    public const string ContainerDataDirectory = "/var/lib/etcd";
+
+    /// <summary>
+    /// The published model's etcd: the image deploy/build-images.sh builds from Debian's etcd-server package, one
+    /// member listening on every interface of its container and advertised by service name, its data in a named volume
+    /// (the nodes' epochs are durable in theirs, so the leader key must not vanish with a container either). No host
+    /// port: only the nodes need it.
+    /// </summary>
+    public static IResourceBuilder<ContainerResource> AddEtcdContainer(this IDistributedApplicationBuilder builder, string name)
+    {
+        var port = ContainerClientPort.ToString(CultureInfo.InvariantCulture);
+        // A single member has no peers to talk to: its peer URL stays on the container's loopback.
+        const string peer = "http://127.0.0.1:2380";
+        return builder.AddContainer(name, ComposeImage.Etcd.Image)
+            .WithArgs("--name", name, "--data-dir", ContainerDataDirectory, "--logger", "zap", "--log-level", "warn",
+                "--listen-client-urls", "http://0.0.0.0:" + port, "--advertise-client-urls", $"http://{name}:{port}",
+                "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer, "--initial-cluster", $"{name}={peer}")
+            .WithHttpEndpoint(targetPort: ContainerClientPort, name: "http")
+            .WithVolume(name + "-data", ContainerDataDirectory)
+            .WithHttpHealthCheck("/health")
+            .WithAnnotation(ComposeImage.Etcd);
     }
 
     /// <summary>The URL the nodes reach etcd at: 127.0.0.1, where it listens (localhost may resolve to ::1 first).</summary>

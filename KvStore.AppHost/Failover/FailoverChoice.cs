@@ -3,17 +3,17 @@ namespace KvStore.AppHost.Failover;
 /// <summary>How the AppHost's nodes fail over: the nodes' FAILOVER setting.</summary>
 public enum FailoverMode
 {
-    /// <summary>FAILOVER=off: <c>leader</c> leads for good (the published model, for now).</summary>
+    /// <summary>FAILOVER=off: <c>leader</c> leads for good.</summary>
     Off,
 
     /// <summary>FAILOVER=manual: every node knows its PEERS; the Promote and Step down commands move leadership.</summary>
     Manual,
 
-    /// <summary>FAILOVER=etcd: as manual, and an election through the <c>etcd</c> resource replaces a leader that is gone.</summary>
+    /// <summary>FAILOVER=etcd: as manual, and an election through the <c>etcd</c> resource replaces a leader that is gone (the published default).</summary>
     Etcd,
 }
 
-/// <summary>The mode, and the etcd binary when the mode is etcd.</summary>
+/// <summary>The mode, and the etcd binary when the mode is etcd and the AppHost runs it (a published etcd is an image).</summary>
 public sealed record FailoverChoice(FailoverMode Mode, string? EtcdBinary)
 {
     /// <summary>What a user does to get automatic failover when etcd was not found.</summary>
@@ -43,4 +43,16 @@ public sealed record FailoverChoice(FailoverMode Mode, string? EtcdBinary)
             _ => throw new InvalidOperationException($"KvStore:Failover must be 'off', 'manual' or 'etcd' (got '{configuredMode}')."),
         };
     }
+
+    /// <summary>
+    /// The published model's mode: etcd unless <c>KvStore:Failover</c> says off or manual. It never looks for a binary:
+    /// a published deployment runs etcd from its own image, so what the publishing machine has installed changes nothing.
+    /// </summary>
+    public static FailoverChoice Published(string? configuredMode) => configuredMode?.Trim().ToLowerInvariant() switch
+    {
+        null or "" or "etcd" => new(FailoverMode.Etcd, null),
+        "off" => new(FailoverMode.Off, null),
+        "manual" => new(FailoverMode.Manual, null),
+        _ => throw new InvalidOperationException($"KvStore:Failover must be 'off', 'manual' or 'etcd' (got '{configuredMode}')."),
+    };
 }

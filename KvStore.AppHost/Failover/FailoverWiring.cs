@@ -8,18 +8,21 @@ namespace KvStore.AppHost.Failover;
 /// How the nodes find each other and who may lead. <see cref="FailoverMode.Off"/>: as the published model, the leader
 /// has FOLLOWERS and the followers LEADER. Manual and etcd: every node has PEERS (the other five, by service name),
 /// the replication settings (any node may lead), the Promote and Step down commands, and under etcd ETCD_ENDPOINTS,
-/// ETCD_CLUSTER and a wait for the <c>etcd</c> resource. ROLE stays as Program.cs sets it: <c>leader</c> campaigns
+/// ETCD_CLUSTER and a wait for the <c>etcd</c> resource (an executable when run, a container when published). ROLE stays as Program.cs sets it: <c>leader</c> campaigns
 /// at once, the followers two lease TTLs after they start; on a cold start of six nodes on two cores that does not
 /// make <c>leader</c> sure to win (its first campaigns can be refused while its peers are still starting).
 /// </summary>
 public sealed partial class KvFailover
 {
-    /// <summary>Names the nodes' leader key, /kvstore/apphost/leader.</summary>
+    /// <summary>Names the nodes' leader key when run, /kvstore/apphost/leader.</summary>
     public const string EtcdCluster = "apphost";
+
+    /// <summary>Names it in a published deployment, which has an etcd of its own: /kvstore/deployment/leader.</summary>
+    public const string PublishedEtcdCluster = "deployment";
 
     private readonly IDistributedApplicationBuilder _builder;
 
-    private KvFailover(IDistributedApplicationBuilder builder, FailoverChoice choice, IResourceBuilder<ExecutableResource>? etcd)
+    private KvFailover(IDistributedApplicationBuilder builder, FailoverChoice choice, IResourceBuilder<IResourceWithEndpoints>? etcd)
     {
         _builder = builder;
         Choice = choice;
@@ -28,34 +31,27 @@ public sealed partial class KvFailover
 
     public FailoverChoice Choice { get; }
 
-    /// <summary>The etcd resource under <see cref="FailoverMode.Etcd"/>.</summary>
-    public IResourceBuilder<ExecutableResource>? Etcd { get; }
+    /// <summary>The etcd resource under <see cref="FailoverMode.Etcd"/>: an executable when run, a container when published.</summary>
+    public IResourceBuilder<IResourceWithEndpoints>? Etcd { get; }
 
     /// <summary>
-    /// Chooses the mode (<see cref="FailoverChoice.Decide"/>) and, under etcd, adds the <c>etcd</c> resource. Published
-    /// models stay FAILOVER=off unless <c>KvStore:Failover=manual</c>: the mode must not depend on what the publishing
-    /// machine has installed, and the Compose file has no etcd service yet.
+    /// Chooses the mode and, under etcd, adds the <c>etcd</c> resource. When run, <see cref="FailoverChoice.Decide"/>
+    /// (etcd if installed, else manual) and etcd as an executable. Published, <see cref="FailoverChoice.Published"/>
+    /// (etcd unless off or manual is asked for) and etcd as a container of the deployment's own, so the published files
+    /// do not depend on what the publishing machine has installed.
     /// </summary>
     public static KvFailover Add(IDistributedApplicationBuilder builder)
     {
         var configured = builder.Configuration["KvStore:Failover"];
-        FailoverChoice choice;
-        if (builder.ExecutionContext.IsPublishMode)
-        {
-            choice = configured?.Trim().ToLowerInvariant() switch
-            {
-                null or "" or "off" => new(FailoverMode.Off, null),
-                "manual" => new(FailoverMode.Manual, null),
-                _ => throw new InvalidOperationException($"KvStore:Failover={configured} cannot be published yet: publish with off (the default) or manual."),
-            };
-        }
-        else
-        {
-            choice = FailoverChoice.Decide(configured, builder.Configuration["KvStore:Etcd"], Environment.GetEnvironmentVariable("PATH"), File.Exists);
-        }
+        var published = builder.ExecutionContext.IsPublishMode;
+        var choice = published
+            ? FailoverChoice.Published(configured)
+            : FailoverChoice.Decide(configured, builder.Configuration["KvStore:Etcd"], Environment.GetEnvironmentVariable("PATH"), File.Exists);
 
         var etcdUrl = builder.ClientUrl();
-        var etcd = choice.Mode == FailoverMode.Etcd ? builder.AddEtcd("etcd", choice.EtcdBinary!) : null;
+        IResourceBuilder<IResourceWithEndpoints>? etcd = choice.Mode != FailoverMode.Etcd ? null
+            : published ? builder.AddEtcdContainer("etcd")
+            : builder.AddEtcd("etcd", choice.EtcdBinary!);
         if (builder.ExecutionContext.IsRunMode)
         {
             builder.Eventing.Subscribe<BeforeStartEvent>((e, _) =>
@@ -105,7 +101,14 @@ public sealed partial class KvFailover
 
             foreach (var peer in peers)
                 node.WithReference(peer);
-            if (Etcd is not null)
+            if (Etcd is not null && _builder.ExecutionContext.IsPublishMode)
+            {
+                // By service name on the deployment's network (http://etcd:2379 in Compose).
+                node.WithEnvironment("ETCD_ENDPOINTS", Etcd.GetEndpoint("http"))
+                    .WithEnvironment("ETCD_CLUSTER", PublishedEtcdCluster)
+                    .WaitFor(Etcd);
+            }
+            else if (Etcd is not null)
             {
                 node.WithEnvironment("ETCD_ENDPOINTS", _builder.ClientUrl())
                     .WithEnvironment("ETCD_CLUSTER", EtcdCluster)

@@ -20,13 +20,17 @@ public sealed record ComposeService
 
     public IReadOnlyList<string>? Profiles { get; init; }
 
-    public required OrderedDictionary<string, string> Environment { get; init; }
+    /// <summary>Left out when empty (etcd takes its settings as arguments).</summary>
+    public OrderedDictionary<string, string>? Environment { get; init; }
 
     public IReadOnlyList<ComposePort>? Ports { get; init; }
 
     public IReadOnlyList<ComposeVolumeMount>? Volumes { get; init; }
 
     public required IReadOnlyList<string> Networks { get; init; }
+
+    /// <summary>The services this one waits for (the model's WaitFor), each with Compose's condition.</summary>
+    public OrderedDictionary<string, ComposeDependency>? DependsOn { get; init; }
 
     public ComposeHealthcheck? Healthcheck { get; init; }
 
@@ -40,6 +44,9 @@ public sealed record ComposeBuild(string Context, string Dockerfile, OrderedDict
 public sealed record ComposePort(int Target, int Published, string Protocol);
 
 public sealed record ComposeVolumeMount(string Type, string Source, string Target);
+
+/// <summary>A depends_on entry in the long syntax: <c>service_healthy</c>, <c>service_started</c> or <c>service_completed_successfully</c>.</summary>
+public sealed record ComposeDependency(string Condition);
 
 public sealed record ComposeHealthcheck(IReadOnlyList<string> Test, string Interval, string Timeout, int Retries, string StartPeriod);
 

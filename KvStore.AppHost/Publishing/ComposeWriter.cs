@@ -6,11 +6,11 @@ using Microsoft.Extensions.Hosting;
 namespace KvStore.AppHost.Publishing;
 
 /// <summary>
-/// Writes the model as docker-compose.yml and .env. Each project marked <see cref="ComposeImage"/> is a service on one
-/// bridge network, reached by service name (<c>services__follower1__http__0=http://follower1:8080</c>), on its model
-/// port on the host, with a named volume for its data, a health check and a restart policy, exporting telemetry to the
-/// dashboard service. Parameters and secrets are <c>${NAME}</c> references resolved from .env, so the yml holds no
-/// secret and is the same on every run.
+/// Writes the model as docker-compose.yml and .env. Each project or container marked <see cref="ComposeImage"/> is a
+/// service on one bridge network, reached by service name (<c>services__follower1__http__0=http://follower1:8080</c>),
+/// on its model port on the host when it has one, with its named volumes, a health check, a restart policy and a
+/// depends_on for each WaitFor; projects export telemetry to the dashboard service. Parameters and secrets are
+/// <c>${NAME}</c> references resolved from .env, so the yml holds no secret and is the same on every run.
 /// </summary>
 internal static class ComposeWriter
 {
@@ -29,17 +29,17 @@ internal static class ComposeWriter
         // Build contexts are written relative to the repository's root, where docker-compose.yml is checked in, wherever
         // this copy goes: so the file is the same wherever it is published (images are built by deploy/build-images.sh).
         var relative = new RelativePaths(appHostDirectory, Path.GetFullPath(Path.Combine(appHostDirectory, "..")));
-        var projects = model.Resources.OfType<ProjectResource>().ToList();
-        var deployed = projects.Where(p => p.HasAnnotationOfType<ComposeImage>()).ToList();
+        var deployed = model.Resources.Where(r => r.HasAnnotationOfType<ComposeImage>()).ToList();
+        var serviceNames = deployed.Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
 
         var servicesYaml = new OrderedDictionary<string, ComposeService>();
         var volumes = new OrderedDictionary<string, ComposeVolume>();
-        foreach (var project in deployed)
+        foreach (var resource in deployed)
         {
-            var volume = project.Annotations.OfType<NodeDataVolume>().SingleOrDefault();
-            if (volume is not null)
-                volumes.Add(volume.Name, new ComposeVolume());
-            servicesYaml.Add(project.Name, await ServiceAsync(project, volume, executionContext, relative, cancellationToken));
+            var mounts = Mounts(resource);
+            foreach (var mount in mounts)
+                volumes.Add(mount.Source, new ComposeVolume());
+            servicesYaml.Add(resource.Name, await ServiceAsync(resource, mounts, serviceNames, executionContext, relative, cancellationToken));
         }
 
         servicesYaml.Add(ComposeDashboard.ServiceName, ComposeDashboard.Service(Build(ComposeImage.Dashboard, relative)));
@@ -48,41 +48,77 @@ internal static class ComposeWriter
         Directory.CreateDirectory(outputDirectory);
         var composePath = Path.Combine(outputDirectory, ComposeFileName);
         var envPath = Path.Combine(outputDirectory, EnvFileName);
-        await File.WriteAllTextAsync(composePath, ComposeYaml.Write(file, Header(projects.Except(deployed))), cancellationToken);
+        var hostOnly = model.Resources.OfType<ProjectResource>().Where(p => !serviceNames.Contains(p.Name));
+        await File.WriteAllTextAsync(composePath, ComposeYaml.Write(file, Header(hostOnly)), cancellationToken);
         EnvFile.Write(envPath, EnvHeader, await EnvEntriesAsync(model, cancellationToken));
         return [composePath, envPath];
     }
 
-    private static async Task<ComposeService> ServiceAsync(ProjectResource project, NodeDataVolume? volume,
+    private static async Task<ComposeService> ServiceAsync(IResource resource, List<ComposeVolumeMount> mounts, HashSet<string> serviceNames,
         DistributedApplicationExecutionContext executionContext, RelativePaths relative, CancellationToken cancellationToken)
     {
-        var image = project.Annotations.OfType<ComposeImage>().Single();
-        var endpoints = project.Annotations.OfType<EndpointAnnotation>().ToList();
+        var image = resource.Annotations.OfType<ComposeImage>().Single();
+        var endpoints = resource.Annotations.OfType<EndpointAnnotation>().ToList();
         var environment = new OrderedDictionary<string, string>();
-        foreach (var (name, value) in ComposeDashboard.OtlpEnvironment(project.Name))
-            environment[name] = value;
+        if (resource.HasAnnotationOfType<OtlpExporterAnnotation>())
+        {
+            foreach (var (name, value) in ComposeDashboard.OtlpEnvironment(resource.Name))
+                environment[name] = value;
+        }
 
         var values = new Dictionary<string, object>();
-        var context = new EnvironmentCallbackContext(executionContext, project, values, cancellationToken);
-        foreach (var callback in project.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        var context = new EnvironmentCallbackContext(executionContext, resource, values, cancellationToken);
+        foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>())
             await callback.Callback(context);
         foreach (var (name, value) in values)
             environment[name] = Render(value);
 
+        var args = new List<object>();
+        var argsContext = new CommandLineArgsCallbackContext(args, resource, cancellationToken);
+        foreach (var callback in resource.Annotations.OfType<CommandLineArgsCallbackAnnotation>())
+            await callback.Callback(argsContext);
+
+        // Only an endpoint with a host port in the model is published on the host; the others stay on the network.
+        var published = endpoints.Where(e => e.Port is not null).ToList();
+        var waits = resource.Annotations.OfType<WaitAnnotation>().Where(w => serviceNames.Contains(w.Resource.Name)).ToList();
         return new ComposeService
         {
             Image = image.Image,
             Build = Build(image, relative),
-            Environment = environment,
-            Ports = endpoints.Count == 0 ? null : [.. endpoints.Select(e => new ComposePort(TargetPort(e), e.Port ?? TargetPort(e), "tcp"))],
-            Volumes = volume is null ? null : [new ComposeVolumeMount("volume", volume.Name, NodeDataVolume.MountPath)],
+            Command = args.Count == 0 ? null : [.. args.Select(Render)],
+            Environment = environment.Count == 0 ? null : environment,
+            Ports = published.Count == 0 ? null : [.. published.Select(e => new ComposePort(TargetPort(e), e.Port!.Value, "tcp"))],
+            Volumes = mounts.Count == 0 ? null : mounts,
             Networks = [DockerComposePublishing.NetworkName],
+            DependsOn = waits.Count == 0 ? null : new(waits.Select(w => KeyValuePair.Create(w.Resource.Name, new ComposeDependency(Condition(w))))),
             Healthcheck = endpoints.FirstOrDefault(e => e.Name == "http") is { } http
                 ? DockerComposePublishing.HttpHealthcheck($"http://localhost:{TargetPort(http)}{image.HealthPath}")
                 : null,
             Restart = DockerComposePublishing.RestartPolicy,
         };
     }
+
+    /// <summary>A node's data volume, and a container's named volumes; a bind mount would tie the file to one machine.</summary>
+    private static List<ComposeVolumeMount> Mounts(IResource resource)
+    {
+        var mounts = resource.Annotations.OfType<NodeDataVolume>().Select(v => new ComposeVolumeMount("volume", v.Name, NodeDataVolume.MountPath)).ToList();
+        foreach (var mount in resource.Annotations.OfType<ContainerMountAnnotation>())
+        {
+            if (mount.Type != ContainerMountType.Volume || string.IsNullOrEmpty(mount.Source))
+                throw new NotSupportedException($"The Compose publisher writes named volumes only ({resource.Name}: {mount.Type} {mount.Source} at {mount.Target}).");
+            mounts.Add(new ComposeVolumeMount("volume", mount.Source, mount.Target));
+        }
+
+        return mounts;
+    }
+
+    private static string Condition(WaitAnnotation wait) => wait.WaitType switch
+    {
+        WaitType.WaitUntilHealthy => "service_healthy",
+        WaitType.WaitUntilStarted => "service_started",
+        WaitType.WaitForCompletion => "service_completed_successfully",
+        _ => throw new NotSupportedException($"The Compose publisher cannot write a wait of type {wait.WaitType}."),
+    };
 
     /// <summary>A value of the model as Compose sees it: references to other services by name, parameters from .env.</summary>
     private static string Render(object value) => value switch

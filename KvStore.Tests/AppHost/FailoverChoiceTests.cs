@@ -30,6 +30,19 @@ public sealed class FailoverChoiceTests
         Assert.Contains(reason, refused.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(null, FailoverMode.Etcd)]
+    [InlineData("", FailoverMode.Etcd)]
+    [InlineData("etcd", FailoverMode.Etcd)]
+    [InlineData("Off", FailoverMode.Off)]
+    [InlineData("manual", FailoverMode.Manual)]
+    public void A_published_model_runs_etcd_unless_off_or_manual_is_asked_for(string? mode, FailoverMode expected) =>
+        Assert.Equal(new FailoverChoice(expected, null), FailoverChoice.Published(mode));
+
+    [Fact]
+    public void A_published_model_refuses_an_unknown_mode() =>
+        Assert.Contains("(got 'raft')", Assert.Throws<InvalidOperationException>(() => FailoverChoice.Published("raft")).Message, StringComparison.Ordinal);
+
     [Fact]
     public void The_leader_is_the_node_that_leads_the_highest_epoch_else_the_one_followers_name()
     {

@@ -1,37 +1,36 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
-using System.Text.Json;
-using KvStore.LoadRunner;
+using KvStore.Node.Api;
+using KvStore.Tests.Failover;
 using KvStore.Tests.Infrastructure;
 using KvStore.Tests.LoadRunner;
 using KvStore.Tests.Publishing;
-using Microsoft.Extensions.Configuration;
 
 namespace KvStore.Tests.Compose;
 
 /// <summary>
 /// The Compose deployment on a real Docker engine, as a user runs it: the images built by deploy/build-images.sh, the
-/// published docker-compose.yml brought up, then the load runner's sweep from the host, followers killed and started,
-/// one cut off the network and reconnected, the leader restarted, and the dashboard service checked. Skipped without a
-/// Docker engine (failed under CI=true); always taken down.
+/// published docker-compose.yml (FAILOVER=etcd, with its etcd service) brought up, then the load runner's sweep from
+/// the host, followers killed and started, one cut off the network and reconnected, the leader restarted, the leader
+/// killed under quorum writes and replaced, and the dashboard service checked. Any node may lead (under etcd a follower
+/// can win the first election), so every step finds the current leader. Skipped without a Docker engine (failed under
+/// CI=true); always taken down.
 /// </summary>
 [Collection(ComposeGroup.Name)]
 public sealed class ComposeDeploymentTests : IDisposable
 {
-    private static readonly string[] Nodes = ["leader", "follower1", "follower2", "follower3", "follower4", "follower5"];
     private static readonly int[] HostPorts = [8000, 8001, 8002, 8003, 8004, 8005, 18888];
-    private static readonly TimeSpan HealthTimeout = TimeSpan.FromSeconds(120);
-    private static readonly TimeSpan CatchUpTimeout = TimeSpan.FromSeconds(60);
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(15) };
+    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(60);
 
-    public void Dispose() => _http.Dispose();
+    /// <summary>From the kill to a quorum-3 write acknowledged by another node: lease expiry, election, the writers' discovery.</summary>
+    private static readonly TimeSpan NewLeaderTimeout = TimeSpan.FromSeconds(20);
 
-    private static string NodeUrl(string node) => $"http://localhost:{8000 + Array.IndexOf(Nodes, node)}";
+    private readonly ComposeCluster _cluster = new();
+
+    public void Dispose() => _cluster.Dispose();
 
     [Fact]
-    public async Task The_published_deployment_runs_survives_failures_and_reports_to_its_dashboard()
+    public async Task The_published_deployment_runs_fails_over_survives_failures_and_reports_to_its_dashboard()
     {
         var engine = await DockerEngine.RequireAsync();
         var taken = HostPorts.Where(p => !FreePorts.IsFree(p)).ToList();
@@ -45,15 +44,17 @@ public sealed class ComposeDeploymentTests : IDisposable
         try
         {
             await deployment.UpAsync();
-            await WaitUntilHealthyAsync(Nodes);
-            await WaitUntilTheLeaderStreamsToEveryFollowerAsync();
+            await _cluster.WaitUntilHealthyAsync(ComposeCluster.Nodes);
+            var leader = (await _cluster.WaitForSettledLeaderAsync("a leader streaming to all five others", SettleTimeout))!;
+            Log($"{leader.Name} leads epoch {leader.Epoch}");
 
-            await SweepFromTheHostAsync();
-            await Write("acknowledged-by-all", "before the failures", quorum: 5, HttpStatusCode.OK);
+            await SweepFromTheHostAsync(leader);
+            await _cluster.WriteAsync(leader, "acknowledged-by-all", "before the failures", quorum: 5, HttpStatusCode.OK);
 
-            await KillTwoFollowersQuorumThreeStillWritesAndTheyCatchUpAsync(deployment);
-            await DisconnectAFollowerAndItCatchesUpAfterReconnectingAsync(deployment);
-            await RestartTheLeaderAndAcknowledgedDataIsStillThereAsync(deployment);
+            await KillTwoFollowersQuorumThreeStillWritesAndTheyCatchUpAsync(deployment, leader);
+            await DisconnectAFollowerAndItCatchesUpAfterReconnectingAsync(deployment, leader);
+            leader = await RestartTheLeaderAndAcknowledgedDataIsStillThereAsync(deployment, leader);
+            await KillTheLeaderUnderQuorumWritesAndAnotherTakesOverAsync(deployment, leader);
             await TheDashboardShowsTheServicesAsync(deployment);
         }
         catch (Exception e)
@@ -62,68 +63,111 @@ public sealed class ComposeDeploymentTests : IDisposable
         }
     }
 
-    /// <summary>
-    /// Healthy nodes are not yet a connected cluster: until a follower's stream has opened, the leader does not know the
-    /// follower's advertised URL and lists it under its service name, which a client on the host cannot resolve.
-    /// </summary>
-    private Task<KvStore.Node.Api.ClusterResponse> WaitUntilTheLeaderStreamsToEveryFollowerAsync() =>
-        Deadline.UntilAsync(
-            async () => (await _http.GetFromJsonAsync<KvStore.Node.Api.ClusterResponse>($"{NodeUrl("leader")}/cluster", TestContext.Current.CancellationToken))!,
-            c => c.Followers.Count == 5 && c.Followers.All(f => f.AdvertisedUrl is not null && f.State == "healthy"),
-            TimeSpan.FromSeconds(60), "the leader to stream to all five followers",
-            c => string.Join(", ", c.Followers.Select(f => $"{f.Name} {f.State} {f.AdvertisedUrl ?? f.Url}")));
-
-    private static async Task SweepFromTheHostAsync()
+    private static async Task SweepFromTheHostAsync(ComposeLeader leader)
     {
         using var output = new TempDirectory();
         var result = await LoadRunnerCli.RunAsync(
-            ["sweep", "--leader", NodeUrl("leader"), "--out", output.Path, "--quorums", "1,3,5", "--clients", "4", "--writes", "5", "--warmup", "2"],
-            NoConfiguration(), TestContext.Current.CancellationToken);
+            ["sweep", "--leader", leader.Url, "--out", output.Path, "--quorums", "1,3,5", "--clients", "4", "--writes", "5", "--warmup", "2"],
+            ComposeCluster.NoConfiguration(), TestContext.Current.CancellationToken);
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.True(File.Exists(output.File("sweep.json")), "the sweep wrote no sweep.json");
     }
 
-    private async Task KillTwoFollowersQuorumThreeStillWritesAndTheyCatchUpAsync(ComposeDeployment deployment)
+    private async Task KillTwoFollowersQuorumThreeStillWritesAndTheyCatchUpAsync(ComposeDeployment deployment, ComposeLeader leader)
     {
-        string[] killed = ["follower4", "follower5"];
+        var killed = ComposeCluster.Nodes.Where(n => n != leader.Name).TakeLast(2).ToList();
         foreach (var follower in killed)
             (await ComposeDeployment.DockerAsync("kill", await deployment.ContainerAsync(follower))).EnsureSuccess("docker kill " + follower);
 
-        await Write("while-two-are-down", "quorum 3", quorum: 3, HttpStatusCode.OK);
-        var refused = await Write("while-two-are-down", "quorum 5", quorum: 5, HttpStatusCode.ServiceUnavailable);
-        Assert.Equal("quorum_timeout", refused.GetProperty("code").GetString());
+        await _cluster.WriteAsync(leader, "while-two-are-down", "quorum 3", quorum: 3, HttpStatusCode.OK);
+        var (_, refused) = await _cluster.WriteAsync(leader, "while-two-are-down", "quorum 5", quorum: 5, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("quorum_timeout", refused);
 
         foreach (var follower in killed)
             (await ComposeDeployment.DockerAsync("start", await deployment.ContainerAsync(follower))).EnsureSuccess("docker start " + follower);
-        await WaitUntilHealthyAsync(killed);
-        await WaitUntilReplicasMatchAsync("the restarted followers to catch up");
+        await _cluster.WaitUntilHealthyAsync(killed);
+        await ComposeCluster.WaitUntilReplicasMatchAsync(leader, $"the restarted {string.Join(" and ", killed)} to catch up");
     }
 
-    private async Task DisconnectAFollowerAndItCatchesUpAfterReconnectingAsync(ComposeDeployment deployment)
+    private async Task DisconnectAFollowerAndItCatchesUpAfterReconnectingAsync(ComposeDeployment deployment, ComposeLeader leader)
     {
-        var container = await deployment.ContainerAsync("follower3");
+        var follower = ComposeCluster.Nodes.Where(n => n != leader.Name).ElementAt(2);
+        var container = await deployment.ContainerAsync(follower);
         (await ComposeDeployment.DockerAsync("network", "disconnect", deployment.Network, container)).EnsureSuccess("network disconnect");
         for (var i = 0; i < 5; i++)
-            await Write($"while-follower3-is-cut-off-{i}", i, quorum: 3, HttpStatusCode.OK);
+            await _cluster.WriteAsync(leader, $"while-a-follower-is-cut-off-{i}", i, quorum: 3, HttpStatusCode.OK);
 
         // Compose's network alias (the service name) must come back with it, or the leader could not find it again.
-        (await ComposeDeployment.DockerAsync("network", "connect", "--alias", "follower3", deployment.Network, container)).EnsureSuccess("network connect");
-        await WaitUntilReplicasMatchAsync("follower3 to catch up after reconnecting");
+        (await ComposeDeployment.DockerAsync("network", "connect", "--alias", follower, deployment.Network, container)).EnsureSuccess("network connect");
+        await ComposeCluster.WaitUntilReplicasMatchAsync(leader, $"{follower} to catch up after reconnecting");
     }
 
-    private async Task RestartTheLeaderAndAcknowledgedDataIsStillThereAsync(ComposeDeployment deployment)
+    /// <summary>A restart (SIGTERM, then start) of the leader: it, or another node after an election, leads again; nothing acknowledged is gone.</summary>
+    private async Task<ComposeLeader> RestartTheLeaderAndAcknowledgedDataIsStillThereAsync(ComposeDeployment deployment, ComposeLeader restarted)
     {
-        (await ComposeDeployment.DockerAsync("restart", "--time", "5", await deployment.ContainerAsync("leader"))).EnsureSuccess("docker restart leader");
-        await WaitUntilHealthyAsync(["leader"]);
+        (await ComposeDeployment.DockerAsync("restart", "--time", "5", await deployment.ContainerAsync(restarted.Name))).EnsureSuccess("docker restart " + restarted.Name);
+        await _cluster.WaitUntilHealthyAsync([restarted.Name]);
+        var leader = (await _cluster.WaitForSettledLeaderAsync($"a leader streaming to all five others after {restarted.Name}'s restart", SettleTimeout))!;
+        Log($"after {restarted.Name}'s restart {leader.Name} leads epoch {leader.Epoch}");
 
-        foreach (var key in (string[])["acknowledged-by-all", "while-two-are-down", "while-follower3-is-cut-off-4"])
+        var data = await _cluster.DataAsync(leader.Name);
+        foreach (var key in (string[])["acknowledged-by-all", "while-two-are-down", "while-a-follower-is-cut-off-4"])
+            Assert.True(data.Data.ContainsKey(key), $"{key} is gone after {restarted.Name}'s restart (read on {leader.Name})");
+
+        await _cluster.WriteAsync(leader, "after-the-leader-restarted", "still writes", quorum: 5, HttpStatusCode.OK);
+        await ComposeCluster.WaitUntilReplicasMatchAsync(leader, $"every replica to agree after {restarted.Name}'s restart");
+        return leader;
+    }
+
+    /// <summary>
+    /// The failover a user notices: the leader's container killed while clients write at quorum 3. Another node must
+    /// acknowledge quorum-3 writes within <see cref="NewLeaderTimeout"/>, in a newer epoch, with every write acknowledged
+    /// before or after at its version; the old leader, started again on its volume, follows, and all six converge.
+    /// </summary>
+    private async Task KillTheLeaderUnderQuorumWritesAndAnotherTakesOverAsync(ComposeDeployment deployment, ComposeLeader old)
+    {
+        var oldIndex = ComposeCluster.IndexOf(old.Name);
+        var container = await deployment.ContainerAsync(old.Name);
+        var urls = ComposeCluster.Nodes.Select(ComposeCluster.NodeUrl).ToList();
+        ComposeLeader leader;
+        await using (var writers = new FollowingWriters(_cluster.Quick, urls, clients: 4, keys: 0, firstLeader: oldIndex))
         {
-            using var response = await _http.GetAsync($"{NodeUrl("leader")}/read?key={key}", TestContext.Current.CancellationToken);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{key} is gone after the leader's restart: {(int)response.StatusCode}");
-        }
+            await writers.WaitForAcksAsync(100, TimeSpan.FromSeconds(30));
+            var killedAt = Stopwatch.GetTimestamp();
+            (await ComposeDeployment.DockerAsync("kill", container)).EnsureSuccess("docker kill " + old.Name);
+            // A killed container stays down (Docker counts a kill as a manual stop): only another node can take over.
+            Assert.Equal("false", (await ComposeDeployment.DockerAsync("inspect", "-f", "{{.State.Running}}", container)).Output.Trim());
 
-        await Write("after-the-leader-restarted", "still writes", quorum: 5, HttpStatusCode.OK);
-        await WaitUntilReplicasMatchAsync("every replica to agree after the leader's restart");
+            var first = await writers.FirstAckAfterAsync(killedAt, oldIndex, NewLeaderTimeout);
+            Log($"killed {old.Name} (epoch {old.Epoch}) under quorum-3 writes: {ComposeCluster.Nodes[first.Node]} acknowledged a write " +
+                $"{Stopwatch.GetElapsedTime(killedAt, first.At).TotalMilliseconds:0} ms later");
+            await writers.WaitForAcksAsync(100, TimeSpan.FromSeconds(30), after: killedAt, notBy: oldIndex);
+            await writers.StopAsync();
+
+            leader = (await Deadline.UntilAsync(_cluster.FindLeaderAsync, l => l is not null && l.Epoch > old.Epoch,
+                TimeSpan.FromSeconds(10), $"a leader newer than {old.Name}'s epoch {old.Epoch}", l => $"{l?.Name} epoch {l?.Epoch}"))!;
+            Assert.NotEqual(old.Name, leader.Name);
+            AssertEveryAcknowledgedWriteIsThere(writers, await _cluster.DataAsync(leader.Name), leader.Name);
+            Log($"{writers.Acked.Count} writes acknowledged ({writers.Acked.Count(a => a.Node == oldIndex)} by {old.Name}), all on {leader.Name}");
+
+            // The old leader comes back on its volume: it follows the new epoch (its unacknowledged tail truncated) and catches up.
+            (await ComposeDeployment.DockerAsync("start", container)).EnsureSuccess("docker start " + old.Name);
+            await _cluster.WaitUntilHealthyAsync([old.Name]);
+            leader = (await _cluster.WaitForSettledLeaderAsync($"{leader.Name} to stream to {old.Name} again", SettleTimeout, newerThan: old.Epoch))!;
+            var rejoined = await _cluster.TryClusterAsync(old.Name);
+            Assert.True(rejoined is { Role: "follower" } && rejoined.Epoch == leader.Epoch,
+                $"{old.Name} came back as {rejoined?.Role} in epoch {rejoined?.Epoch}; {leader.Name} leads epoch {leader.Epoch}");
+            await ComposeCluster.WaitUntilReplicasMatchAsync(leader, $"all six to converge after {old.Name} rejoined");
+            AssertEveryAcknowledgedWriteIsThere(writers, await _cluster.DataAsync(old.Name), old.Name);
+        }
+    }
+
+    /// <summary>Each write has a key of its own, so each acknowledged one must be there at exactly its version.</summary>
+    private static void AssertEveryAcknowledgedWriteIsThere(FollowingWriters writers, DataResponse data, string node)
+    {
+        writers.AssertNoneLost(data);
+        foreach (var write in writers.Acked)
+            Assert.True(data.Data[write.Key].Version == write.Version, $"{node} has {write.Key} at version {data.Data[write.Key].Version}, acknowledged at {write.Version}");
     }
 
     private static async Task TheDashboardShowsTheServicesAsync(ComposeDeployment deployment)
@@ -141,48 +185,11 @@ public sealed class ComposeDeploymentTests : IDisposable
         Assert.Contains("Aspire", await structuredLogs.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
-    private async Task<JsonElement> Write(string key, object value, int quorum, HttpStatusCode expected)
-    {
-        using var response = await _http.PostAsJsonAsync($"{NodeUrl("leader")}/write?quorum={quorum}", new { key, value }, TestContext.Current.CancellationToken);
-        var body = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
-        Assert.True(response.StatusCode == expected, $"write {key} with quorum {quorum}: {(int)response.StatusCode} {body}, expected {(int)expected}");
-        return body.Length > 0 ? JsonDocument.Parse(body).RootElement.Clone() : default;
-    }
-
-    private async Task WaitUntilHealthyAsync(IEnumerable<string> nodes)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        foreach (var node in nodes)
-        {
-            await Deadline.UntilAsync(async () =>
-            {
-                try
-                {
-                    using var response = await _http.GetAsync($"{NodeUrl(node)}/health", TestContext.Current.CancellationToken);
-                    return response.IsSuccessStatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-                catch (TaskCanceledException) when (!TestContext.Current.CancellationToken.IsCancellationRequested)
-                {
-                    return false;
-                }
-            }, ok => ok, HealthTimeout - stopwatch.Elapsed, $"{node} to answer /health on the host");
-        }
-    }
-
-    private static Task<CliResult> WaitUntilReplicasMatchAsync(string what) => Deadline.UntilAsync(
-        () => LoadRunnerCli.RunAsync(["check", "--leader", NodeUrl("leader")], NoConfiguration(), TestContext.Current.CancellationToken),
-        r => r.ExitCode == 0, CatchUpTimeout, what, r => r.ToString());
-
-    // As a user on the host runs it: nothing but the leader's URL; /cluster names every follower by its advertised URL.
-    private static IConfiguration NoConfiguration() => new ConfigurationBuilder().Build();
+    private static void Log(string line) => TestContext.Current.TestOutputHelper?.WriteLine(line);
 }
 
 /// <summary>The Compose tests use the host's ports 8000-8005 and 18888: one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
+[CollectionDefinition(ComposeGroup.Name, DisableParallelization = true)]
 public sealed class ComposeGroup
 {
     public const string Name = "Compose deployment";

@@ -12,23 +12,29 @@ public sealed record AckedWrite(string Key, int Value, long Version, int Node, l
 
 /// <summary>
 /// Clients writing at quorum 3 to whichever node leads, over a small set of shared keys (so writes to one key race
-/// across a failover). On 421, 503 or a failed connection a client asks who leads through the load runner's own
+/// across a failover), or with <c>keys: 0</c> each write to a key of its own (so each must stay at its version). On 421, 503 or a failed connection a client asks who leads through the load runner's own
 /// discovery (<see cref="LeaderTracker"/>) and moves on with its next write: a write whose outcome is unknown is never retried, so only 200s count as acknowledged.
 /// </summary>
 public sealed class FollowingWriters : IAsyncDisposable
 {
-    private readonly EtcdFailoverCluster _cluster;
+    private readonly HttpClient _http;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task[] _clients;
     private readonly Uri[] _urls;
     private readonly LeaderTracker _tracker;
 
     public FollowingWriters(EtcdFailoverCluster cluster, int clients, int keys = 16)
+        : this(cluster.Http, [.. cluster.Nodes.Select(n => n.Url)], clients, keys)
     {
-        _cluster = cluster;
-        _urls = cluster.Nodes.Select(n => new Uri(n.Url)).ToArray();
-        _tracker = new LeaderTracker(cluster.Http, _urls);
-        _clients = Enumerable.Range(0, clients).Select(c => Task.Run(() => RunAsync(c, keys))).ToArray();
+    }
+
+    /// <summary>Writers over any six nodes by URL (node N in <see cref="AckedWrite.Node"/> is <paramref name="urls"/>[N]), starting at node 0.</summary>
+    public FollowingWriters(HttpClient http, IReadOnlyList<string> urls, int clients, int keys = 16, int firstLeader = 0)
+    {
+        _http = http;
+        _urls = [.. urls.Select(u => new Uri(u))];
+        _tracker = new LeaderTracker(http, _urls);
+        _clients = Enumerable.Range(0, clients).Select(c => Task.Run(() => RunAsync(c, keys, firstLeader))).ToArray();
     }
 
     public ConcurrentQueue<AckedWrite> Acked { get; } = new();
@@ -76,16 +82,16 @@ public sealed class FollowingWriters : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task RunAsync(int client, int keys)
+    private async Task RunAsync(int client, int keys, int firstLeader)
     {
-        var leader = 0;
+        var leader = firstLeader;
         for (var i = 0; !_stop.IsCancellationRequested; i++)
         {
             var value = client * 1_000_000 + i;
-            var key = $"k{i % keys}";
+            var key = keys > 0 ? $"k{i % keys}" : $"c{client}-{i}";
             try
             {
-                using var response = await _cluster.Http.PostAsJsonAsync($"{_cluster.Nodes[leader].Url}/write?quorum=3", new { key, value }, CancellationToken.None);
+                using var response = await _http.PostAsJsonAsync(new Uri(_urls[leader], "/write?quorum=3"), new { key, value }, CancellationToken.None);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     var written = (await response.Content.ReadFromJsonAsync<WriteResponse>(CancellationToken.None))!;
