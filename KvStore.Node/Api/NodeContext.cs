@@ -37,5 +37,8 @@ public sealed record NodeContext(
     /// <summary>Where a follower sends writes: the leader's advertised URL, else LEADER.</summary>
     public string? LeaderUrl => Leader?.Url;
 
+    /// <summary>Where this node itself reaches the leader (see <see cref="LeaderLocation.InternalUrl"/>).</summary>
+    public string? LeaderInternalUrl => Leader?.InternalUrl;
+
     public string RoleName => Role == NodeRole.Leader ? "leader" : "follower";
 }

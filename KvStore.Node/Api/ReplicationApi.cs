@@ -46,7 +46,7 @@ public static class ReplicationApi
         if (streaming)
         {
             // Admitted, so this is the leader: clients this follower turns away are sent where it says it is reached.
-            node.Leader?.Advertised(http.Request.Headers[ReplicationStreamFormat.AdvertisedUrlHeader]);
+            node.Leader?.Advertised(http.Request.Headers[ReplicationStreamFormat.AdvertisedUrlHeader], http.Request.Headers[ReplicationStreamFormat.NodeHeader]);
 
             // The stream never ends on its own: a stopping node ends it, or shutdown would wait out its timeout.
             using var session = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, lifetime.ApplicationStopping);

@@ -25,14 +25,14 @@ public sealed class LeaderForwarder(NodeContext node) : IDisposable
 
     public async Task<Results<ContentHttpResult, ProblemHttpResult>> ForwardAsync(HttpRequest request, byte[]? body, CancellationToken cancellationToken)
     {
-        if (request.Headers.ContainsKey(ForwardedHeader) || node.LeaderUrl is null)
+        if (request.Headers.ContainsKey(ForwardedHeader) || node.LeaderInternalUrl is not { } leader)
             return Problems.NotLeader(node);
 
         // LEADER that service discovery could not resolve stays as configured, and may be no URL at all.
-        if (!Uri.TryCreate(node.LeaderUrl + request.Path + request.QueryString, UriKind.Absolute, out var target) ||
+        if (!Uri.TryCreate(leader + request.Path + request.QueryString, UriKind.Absolute, out var target) ||
             target.Scheme is not ("http" or "https"))
         {
-            return Unreachable($"LEADER '{node.LeaderUrl}' is not an http(s) URL");
+            return Unreachable(leader, $"LEADER '{leader}' is not an http(s) URL");
         }
 
         using var message = new HttpRequestMessage(new HttpMethod(request.Method), target);
@@ -51,13 +51,13 @@ public sealed class LeaderForwarder(NodeContext node) : IDisposable
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return Unreachable(e.Message);
+            return Unreachable(leader, e.Message);
         }
     }
 
-    private ProblemHttpResult Unreachable(string reason) =>
+    private ProblemHttpResult Unreachable(string leader, string reason) =>
         Problems.Create(StatusCodes.Status502BadGateway, ErrorCodes.LeaderUnreachable,
-            $"{node.Name} could not reach the leader at {node.LeaderUrl}: {reason}", ("leader", node.LeaderUrl));
+            $"{node.Name} could not reach the leader at {leader}: {reason}", ("leader", leader));
 
     public void Dispose()
     {

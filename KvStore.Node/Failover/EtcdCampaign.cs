@@ -93,7 +93,7 @@ public sealed partial class EtcdCampaign(
 
             // Followers name the key's holder to clients (GET /cluster, 421); with no key they answer 503 no_leader.
             if (roles.Current.Role == NodeRole.Follower)
-                leaderLocation.Advertised(holder.Value.Url);
+                leaderLocation.Advertised(holder.Value.Url, holder.Value.Node);
             await leaderKey.WaitForChangeAsync(holder.ModRevision, WatchAtMost, stoppingToken);
             return;
         }

@@ -23,13 +23,16 @@ internal sealed class FollowerClient : IDisposable
     private readonly ISimulatedLag _lag;
     private readonly int _link;
     private readonly string? _advertisedUrl;
+    private readonly string? _leaderName;
     private volatile string? _followerAdvertisedUrl;
 
     /// <param name="advertisedUrl">The leader's own ADVERTISED_URL, sent with every stream it opens; null when unset.</param>
-    public FollowerClient(FollowerEndpoint endpoint, int link, string token, ISimulatedLag lag, string? advertisedUrl = null)
+    /// <param name="leaderName">The leader's NODE_NAME, sent with every stream it opens.</param>
+    public FollowerClient(FollowerEndpoint endpoint, int link, string token, ISimulatedLag lag, string? advertisedUrl = null, string? leaderName = null)
     {
         _link = link;
         _advertisedUrl = advertisedUrl;
+        _leaderName = leaderName;
         _entriesUri = new Uri(endpoint.Url, ReplicationProtocol.Path);
         _snapshotUri = new Uri(endpoint.Url, ReplicationProtocol.SnapshotPath);
         _authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -67,6 +70,8 @@ internal sealed class FollowerClient : IDisposable
         AddEpoch(request);
         if (_advertisedUrl is not null)
             request.Headers.Add(ReplicationStreamFormat.AdvertisedUrlHeader, _advertisedUrl);
+        if (_leaderName is not null)
+            request.Headers.Add(ReplicationStreamFormat.NodeHeader, _leaderName);
 
         // The session outlives any one write: it must not become a child span of whichever write opened it.
         var current = Activity.Current;

@@ -37,7 +37,7 @@ public sealed class ReplicationCoordinator : IHostedService, IAsyncDisposable
         // Under FAILOVER=manual the followers learn who leads from this: where they send writers.
         var advertisedUrl = self?.Url?.TrimEnd('/') ?? (string.IsNullOrWhiteSpace(o.AdvertisedUrl) ? null : o.AdvertisedUrl.Trim().TrimEnd('/'));
         _clients = followers.Endpoints
-            .Select((endpoint, slot) => new FollowerClient(endpoint, slot, o.ReplicationToken!, lag, advertisedUrl) { Term = term })
+            .Select((endpoint, slot) => new FollowerClient(endpoint, slot, o.ReplicationToken!, lag, advertisedUrl, o.EffectiveName) { Term = term })
             .ToArray();
         _replicators = followers.Endpoints
             .Select((endpoint, slot) => new FollowerReplicator(

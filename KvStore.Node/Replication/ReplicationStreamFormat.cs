@@ -26,7 +26,8 @@ public static class ReplicationStreamFormat
     /// <summary>The <c>Upgrade</c> token that asks for the stream.</summary>
     public const string UpgradeToken = "kvstore-replication";
 
-    /// <summary>Response header naming the follower (its NODE_NAME).</summary>
+    /// <summary>The sender's NODE_NAME, both ways: on the follower's 101 answer, and on the leader's upgrade request (a
+    /// follower finds the leader among its PEERS by it, to reach it at its internal address).</summary>
     public const string NodeHeader = "X-KvStore-Node";
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using KvStore.Node.Api;
 using KvStore.Tests.Failover;
 using KvStore.Tests.Infrastructure;
@@ -49,6 +50,7 @@ public sealed class ComposeDeploymentTests : IDisposable
             Log($"{leader.Name} leads epoch {leader.Epoch}");
 
             await SweepFromTheHostAsync(leader);
+            await AFollowersWebUiWritesThroughTheLeaderAsync(leader);
             await _cluster.WriteAsync(leader, "acknowledged-by-all", "before the failures", quorum: 5, HttpStatusCode.OK);
 
             await KillTwoFollowersQuorumThreeStillWritesAndTheyCatchUpAsync(deployment, leader);
@@ -61,6 +63,19 @@ public sealed class ComposeDeploymentTests : IDisposable
         {
             throw new InvalidOperationException($"{e.Message}\n--- compose logs ---\n{await deployment.LogsAsync()}", e);
         }
+    }
+
+    /// <summary>The follower forwards inside the network (the leader's service name), not to its advertised host port.</summary>
+    private async Task AFollowersWebUiWritesThroughTheLeaderAsync(ComposeLeader leader)
+    {
+        var follower = ComposeCluster.NodeUrl(ComposeCluster.Nodes.First(n => n != leader.Name));
+        using var content = new StringContent("\"from the page\"", System.Text.Encoding.UTF8, "application/json");
+        using var written = await _cluster.Http.PutAsync($"{follower}/ui/api/kv?key=ui-write", content, TestContext.Current.CancellationToken);
+        Assert.True(written.StatusCode == HttpStatusCode.OK,
+            $"a follower's page write answered {(int)written.StatusCode}: {await written.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+        var version = (await written.Content.ReadFromJsonAsync<WriteResponse>(TestContext.Current.CancellationToken))!.Version;
+        var read = await _cluster.Http.GetFromJsonAsync<ReadResponse>($"{follower}/read?key=ui-write&min_version={version}", TestContext.Current.CancellationToken);
+        Assert.Equal("\"from the page\"", System.Text.Encoding.UTF8.GetString(read!.Value.Utf8));
     }
 
     private static async Task SweepFromTheHostAsync(ComposeLeader leader)
