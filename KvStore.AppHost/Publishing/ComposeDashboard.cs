@@ -52,6 +52,6 @@ public static class ComposeDashboard
         yield return new("OTEL_RESOURCE_ATTRIBUTES", $"service.instance.id={serviceName}");
         yield return new("OTEL_BSP_SCHEDULE_DELAY", "1000");
         yield return new("OTEL_BLRP_SCHEDULE_DELAY", "1000");
-        yield return new("OTEL_METRIC_EXPORT_INTERVAL", "1000");
+        yield return new("OTEL_METRIC_EXPORT_INTERVAL", KvNodeResourceExtensions.MetricExportIntervalMs);
     }
 }
