@@ -104,11 +104,13 @@ public sealed class EtcdFailoverTests
         // f[3] and f[4] alone cannot be sure they hold every acknowledged write (2 < 5 − 3 + 1): nobody leads.
         await cluster.Nodes[f[2]].KillAsync();
         await cluster.Nodes[leader].KillAsync();
-        await Deadline.UntilAsync(async () =>
+        // Both watch the key: each stops naming the dead leader when its own watch sees the key expire.
+        await Deadline.UntilAsync(() => Task.WhenAll(new[] { f[3], f[4] }.Select(async n =>
         {
-            using var write = await cluster.WriteAsync(f[3], "during", 1);
+            using var write = await cluster.WriteAsync(n, "during", 1);
             return write.StatusCode;
-        }, s => s == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(10), "the dead leader's key to expire");
+        })), s => s.All(c => c == HttpStatusCode.ServiceUnavailable), TimeSpan.FromSeconds(10), "the dead leader's key to expire",
+            s => string.Join(", ", s));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(6);
         while (DateTime.UtcNow < deadline)
         {

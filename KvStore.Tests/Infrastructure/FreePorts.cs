@@ -22,18 +22,28 @@ public static class FreePorts
 
     /// <summary>
     /// <paramref name="count"/> consecutive ports free on loopback right now (for a process that numbers its ports from
-    /// a base, like the AppHost's nodes); the same small race as <see cref="Take"/>.
+    /// a base, like the AppHost's nodes), below the OS's ephemeral range: a port in that range can be handed out meanwhile
+    /// to any test's <see cref="Take"/> or to a client socket's local end, and then a node of the range fails to bind.
     /// </summary>
     public static int TakeRange(int count)
     {
+        var ephemeralStart = EphemeralRangeStart();
         for (var attempt = 0; attempt < 200; attempt++)
         {
-            var first = Random.Shared.Next(20_000, 40_000);
+            var first = Random.Shared.Next(10_000, ephemeralStart - count);
             if (Enumerable.Range(first, count).All(IsFree))
                 return first;
         }
 
         throw new InvalidOperationException($"no {count} consecutive free ports found");
+    }
+
+    /// <summary>The first port the OS hands out by itself (Linux: ip_local_port_range; elsewhere IANA's 49152).</summary>
+    private static int EphemeralRangeStart()
+    {
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        return File.Exists(range) && int.TryParse(File.ReadAllText(range).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0],
+            System.Globalization.CultureInfo.InvariantCulture, out var start) && start > 12_000 ? start : 49_152;
     }
 
     public static bool IsFree(int port)
