@@ -92,9 +92,11 @@ internal static class FailoverCommand
             $"{result.Failovers.Count} failovers ({settings.Fault}): unavailability window p50 {Format.Ms(p50)} ms, max {Format.Ms(windows.DefaultIfEmpty(double.NaN).Max())} ms; " +
             $"{result.Acknowledged} writes acknowledged at quorum {settings.Quorum}, {result.Unknown} with an unknown outcome (not retried)"));
         context.Console.WriteLine($"lost acknowledged writes: {result.Lost.Count}" + (result.Lost.Count > 0 ? " (" + string.Join(", ", result.Lost.Take(10)) + ")" : ""));
+        context.Console.WriteLine($"versions acknowledged for two writes: {result.SharedVersions.Count}" +
+            (result.SharedVersions.Count > 0 ? " (" + string.Join("; ", result.SharedVersions.Take(10)) + ")" : ""));
         if (result.Unconverged is not null)
             context.Console.WriteLine($"the nodes did not converge within 60 s: {result.Unconverged}");
-        var failed = result.Lost.Count > 0 || result.Unconverged is not null || result.Failovers.Any(f => f.Window is null);
+        var failed = result.Lost.Count > 0 || result.SharedVersions.Count > 0 || result.Unconverged is not null || result.Failovers.Any(f => f.Window is null);
         return failed ? ExitCodes.Findings : ExitCodes.Success;
     }
 }

@@ -23,7 +23,10 @@ internal sealed record DrillSettings(int Clients, int Quorum, int Failovers, Tim
 /// <summary>One failover: the leader before, the one that took the first write after, and how long writes had no leader.</summary>
 internal sealed record FailoverRecord(Uri OldLeader, Uri? NewLeader, TimeSpan? Window);
 
-internal sealed record DrillResult(IReadOnlyList<FailoverRecord> Failovers, int Acknowledged, int Unknown, IReadOnlyList<string> Lost, string? Unconverged);
+/// <param name="SharedVersions">Versions acknowledged for two different writes (each write has a key of its own, so two
+/// leaders that both acknowledged the same log index would show here); must be empty.</param>
+internal sealed record DrillResult(IReadOnlyList<FailoverRecord> Failovers, int Acknowledged, int Unknown, IReadOnlyList<string> Lost, string? Unconverged,
+    IReadOnlyList<string> SharedVersions);
 
 /// <summary>
 /// The failover drill: quorum writes from several clients that follow the leader (<see cref="LeaderTracker"/>), a fault
@@ -71,7 +74,9 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
         }
 
         var (lost, unconverged) = await VerifyAsync(cancellationToken);
-        return new DrillResult(failovers, _acked.Count, _unknown, lost, unconverged);
+        var shared = _acked.GroupBy(a => a.Value).Where(g => g.Count() > 1)
+            .Select(g => $"{g.Key}: {string.Join(" and ", g.Select(a => a.Key))}").ToList();
+        return new DrillResult(failovers, _acked.Count, _unknown, lost, unconverged, shared);
     }
 
     private async Task<FailoverRecord> FailOverAsync(KnownLeader old, CancellationToken cancellationToken)
