@@ -19,11 +19,11 @@ internal sealed partial class KvClient
     {
         var traced = Sampling.Next();
         using var activity = traced ? LoadRunnerTelemetry.Source.StartActivity("kvstore.read", ActivityKind.Client) : null;
-        using var unsampled = !traced && LoadRunnerTelemetry.Source.HasListeners() ? WriteSampling.StartUnsampled() : null;
+        using var untraced = traced ? null : WriteSampling.Untraced();
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, readUri);
-            if (!traced && unsampled is null)
+            if (!traced)
                 request.Headers.TryAddWithoutValidation(WriteSampling.TraceparentHeader, WriteSampling.UnsampledTraceparent());
             using var response = await http.SendAsync(request, cancellationToken);
             if (response.StatusCode == HttpStatusCode.OK)

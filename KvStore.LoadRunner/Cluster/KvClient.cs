@@ -32,12 +32,8 @@ internal sealed partial class KvClient(HttpClient http, Uri leader)
 
     private async Task<WriteResult> UntracedWriteAsync(string key, string value, int quorum, CancellationToken cancellationToken)
     {
-        // Not tracing here, HttpClient sends no trace context at all; the header is cheaper than an Activity it would then follow.
-        if (!LoadRunnerTelemetry.Source.HasListeners())
-            return await SendWriteAsync(key, value, quorum, WriteSampling.UnsampledTraceparent(), cancellationToken);
-
-        using var unsampled = WriteSampling.StartUnsampled();
-        return await SendWriteAsync(key, value, quorum, traceparent: null, cancellationToken);
+        using var untraced = WriteSampling.Untraced();
+        return await SendWriteAsync(key, value, quorum, WriteSampling.UnsampledTraceparent(), cancellationToken);
     }
 
     private async Task<WriteResult> TracedWriteAsync(string key, string value, int quorum, CancellationToken cancellationToken)

@@ -34,18 +34,17 @@ internal sealed class WriteSampling(int every)
         $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-00";
 
     /// <summary>
-    /// Makes the caller's flow a trace that is not sampled, for the one request it is about to send: a root Activity from
-    /// no ActivitySource (so nothing records it) with the sampled flag clear. HttpClient's span then inherits the decision
-    /// and writes it into the traceparent. Root, because under a sampled parent (the sweep's span of one quorum) the
-    /// write's request would otherwise be sampled with it. Call it at the start of an async method: the change to
-    /// <see cref="Activity.Current"/> ends with that method.
+    /// Makes the caller's flow untraced for the one request it is about to send, which then carries
+    /// <see cref="UnsampledTraceparent"/> itself: no current Activity (under the sweep's sampled span of one quorum the
+    /// request would otherwise be sampled with it), and, while a tracer listens, OpenTelemetry's instrumentation
+    /// suppressed, so HttpClient starts no span either. An unrecorded Activity of our own with an HttpClient span beneath
+    /// it, which is what carried the decision before, cost the load runner two Activities and the handler's diagnostics
+    /// on every untraced request, on the cores the nodes it measures share. Call it at the start of an async method (its
+    /// change to <see cref="Activity.Current"/> ends with that method) and dispose what it returns after the request.
     /// </summary>
-    public static Activity StartUnsampled()
+    public static IDisposable? Untraced()
     {
         Activity.Current = null;
-        var activity = new Activity("kvstore.write.unsampled");
-        activity.SetIdFormat(ActivityIdFormat.W3C);
-        activity.ActivityTraceFlags = ActivityTraceFlags.None;
-        return activity.Start();
+        return LoadRunnerTelemetry.Source.HasListeners() ? OpenTelemetry.SuppressInstrumentationScope.Begin() : null;
     }
 }
