@@ -56,9 +56,11 @@ public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog 
         if (entries.Count == 0)
             return (log.DurableIndex, false);
 
-        using var activity = parent == default
-            ? NodeActivities.Source.StartActivity(NodeActivities.Apply)
-            : NodeActivities.Source.StartActivity(NodeActivities.Apply, ActivityKind.Server, parent);
+        // A frame of unsampled writes gets no span at all (the SDK would start an unrecorded one under a remote parent);
+        // a frame with no trace context starts a trace of its own.
+        using var activity = parent == default ? NodeActivities.Source.StartActivity(NodeActivities.Apply)
+            : parent.TraceFlags.HasFlag(ActivityTraceFlags.Recorded) ? NodeActivities.Source.StartActivity(NodeActivities.Apply, ActivityKind.Server, parent)
+            : null;
         activity?.SetTag(NodeActivities.FirstIndexTag, entries[0].Index);
         activity?.SetTag(NodeActivities.LastIndexTag, entries[^1].Index);
         activity?.SetTag(NodeActivities.BatchSizeTag, entries.Count);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using KvStore.Node.Replication;
 using KvStore.Node.Storage;
 using KvStore.Node.Telemetry;
@@ -96,9 +97,10 @@ internal sealed partial class FollowerReplicator
         }
 
         // The header carries the frame's span, so the follower's kv.apply joins the traces of the writes it holds.
-        var message = NodeActivities.Source.HasListeners() ? _spans.Start(entries.AsSpan(0, count)) : null;
+        ActivityContext header = default;
+        var message = NodeActivities.Source.HasListeners() ? _spans.Start(entries.AsSpan(0, count), out header) : null;
         var bytes = new ArrayBufferWriter<byte>(size + 32);
-        var start = ReplicationStreamFormat.BeginFrame(bytes, message?.Context ?? default);
+        var start = ReplicationStreamFormat.BeginFrame(bytes, header);
         foreach (var entry in entries.AsSpan(0, count))
             LogRecordCodec.Write(bytes, entry);
         ReplicationStreamFormat.EndFrame(bytes, start);

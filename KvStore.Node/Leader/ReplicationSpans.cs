@@ -8,9 +8,10 @@ namespace KvStore.Node.Leader;
 /// One follower's replication spans: a <c>kv.replicate</c> span per traced write, from the moment its entry is first
 /// cut into a frame until the follower has it (once, however often the entry is resent), and a
 /// <c>kv.replicate.message</c> span per frame, under its first traced write and linked to the others. A write its caller
-/// sent unsampled (the load runner traces one in N) gets no span; a frame holding only such writes still gets an
-/// unrecorded message span under one of them, so its header tells the follower not to record its kv.apply either
-/// (a frame without any trace context would make the follower start a trace of its own).
+/// sent unsampled (the load runner traces one in N) gets no span; a frame holding only such writes carries one of their
+/// contexts, not sampled, in its header, so the follower records no kv.apply for it either (a frame without any trace
+/// context would make the follower start a trace of its own). No Activity is started for such a frame, recorded or not:
+/// under load nearly every frame is one, on every follower's link.
 /// </summary>
 internal sealed class ReplicationSpans(Func<string> follower)
 {
@@ -19,8 +20,11 @@ internal sealed class ReplicationSpans(Func<string> follower)
     private readonly SortedDictionary<long, Activity> _open = new();
     private long _lastTraced;
 
-    /// <summary>Opens the spans of a frame holding <paramref name="entries"/>; returns its message span, if any write is traced.</summary>
-    public Activity? Start(ReadOnlySpan<LogEntry> entries)
+    /// <summary>
+    /// Opens the spans of a frame holding <paramref name="entries"/>; returns its message span, if any write is traced, and
+    /// in <paramref name="header"/> the context its frame carries: the message span's, else an unsampled write's, else none.
+    /// </summary>
+    public Activity? Start(ReadOnlySpan<LogEntry> entries, out ActivityContext header)
     {
         ActivityContext parent = default;
         ActivityContext unsampled = default;
@@ -56,23 +60,19 @@ internal sealed class ReplicationSpans(Func<string> follower)
             }
         }
 
-        var message = parent != default
-            ? NodeActivities.Source.StartActivity(NodeActivities.ReplicateMessage, ActivityKind.Client, parent, links: links)
-            : unsampled != default ? NodeActivities.Source.StartActivity(NodeActivities.ReplicateMessage, ActivityKind.Client, AsRemote(unsampled)) : null;
+        header = unsampled;
+        if (parent == default)
+            return null;
+        var message = NodeActivities.Source.StartActivity(NodeActivities.ReplicateMessage, ActivityKind.Client, parent, links: links);
         message?.SetTag(NodeActivities.FollowerTag, name);
         message?.SetTag(NodeActivities.BatchSizeTag, entries.Length);
+        if (message is not null)
+            header = message.Context;
 
         // Started on the replicator's loop, not inside any request: none of them may stay Current.
         Activity.Current = null;
         return message;
     }
-
-    /// <summary>
-    /// The unsampled write's context as its caller's decision: under an unsampled local parent the SDK starts no span at
-    /// all, under a remote one an unrecorded span that carries the decision on (into the frame's header).
-    /// </summary>
-    private static ActivityContext AsRemote(ActivityContext context) =>
-        new(context.TraceId, context.SpanId, context.TraceFlags, context.TraceState, isRemote: true);
 
     /// <summary>Ends the spans of every write up to <paramref name="appliedIndex"/>: the follower has them.</summary>
     public void Acknowledged(long appliedIndex, TimeSpan lag)
