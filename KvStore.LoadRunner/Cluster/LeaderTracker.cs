@@ -2,6 +2,9 @@ using System.Net.Http.Json;
 
 namespace KvStore.LoadRunner.Cluster;
 
+/// <summary>A leader as discovered: its URL and the epoch the answer that named it was in.</summary>
+internal sealed record KnownLeader(Uri Url, long Epoch);
+
 /// <summary>
 /// Which node leads, for clients that must follow leader changes (FAILOVER=manual or etcd). Any node's
 /// <c>GET /cluster</c> says: a node that answers as the leader (the highest epoch wins), else the <c>leaderUrl</c> a
@@ -9,9 +12,6 @@ namespace KvStore.LoadRunner.Cluster;
 /// asks again; concurrent failures share one discovery. Invariant: the tracker only says where to send the next
 /// write; whether a failed write is retried is the caller's decision (only idempotent or If-Match guarded ones may be).
 /// </summary>
-/// <summary>A leader as discovered: its URL and the epoch the answer that named it was in.</summary>
-internal sealed record KnownLeader(Uri Url, long Epoch);
-
 internal sealed class LeaderTracker(HttpClient http, IReadOnlyList<Uri> nodes)
 {
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(1);

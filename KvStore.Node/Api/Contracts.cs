@@ -2,8 +2,10 @@ using KvStore.Node.Leader;
 
 namespace KvStore.Node.Api;
 
-/// <summary>A committed write: its version (the log index) and how many followers had it when answered.</summary>
-/// <summary><paramref name="Epoch"/>: the leadership that acknowledged the write (as etcd's raft_term), so a client sees a failover between two answers.</summary>
+/// <summary>
+/// A committed write: its version (the log index), how many followers had it when answered, and the epoch of the
+/// leadership that acknowledged it (as etcd's raft_term), so a client sees a failover between two answers.
+/// </summary>
 public sealed record WriteResponse(string Key, long Version, int Quorum, int Acks, long Epoch);
 
 public sealed record ReadResponse(string Key, RawJson Value, long Version);
