@@ -156,7 +156,8 @@ internal sealed partial class KvClient(HttpClient http, Uri leader)
         _ => null,
     };
 
-    private static async Task<ProblemAnswer?> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>The node's problem+json answer, or null when the answer is not one (or not valid JSON).</summary>
+    internal static async Task<ProblemAnswer?> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentType?.MediaType is not ProblemMediaType)
             return null;

@@ -58,7 +58,7 @@ internal static class LeaderLookup
             using var response = await http.GetAsync(new Uri(node, "/cluster"), cancellationToken);
             if (response.StatusCode == HttpStatusCode.MisdirectedRequest)
             {
-                var problem = await ReadProblemAsync(response, cancellationToken);
+                var problem = await KvClient.ReadProblemAsync(response, cancellationToken);
                 return new View(false, Url(problem?.Leader), 0, $"{node} is a follower" + (problem?.Leader is { Length: > 0 } l ? $" naming {l}" : " naming no leader"));
             }
 
@@ -84,16 +84,4 @@ internal static class LeaderLookup
 
     private static Uri? Url(string? text) =>
         Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https" ? url : null;
-
-    private static async Task<ProblemAnswer?> ReadProblemAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await response.Content.ReadFromJsonAsync(WireJsonContext.Default.ProblemAnswer, cancellationToken);
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
-        }
-    }
 }
