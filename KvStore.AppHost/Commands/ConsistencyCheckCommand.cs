@@ -16,7 +16,7 @@ public static partial class ConsistencyCheckCommand
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     public static IResourceBuilder<ProjectResource> WithConsistencyCheck(this IResourceBuilder<ProjectResource> leader) =>
-        leader.WithCommand(Name, "Check consistency", context => RunAsync(leader.GetEndpoint("http").Url, context), new CommandOptions
+        leader.WithCommand(Name, "Check consistency", context => RunAsync(leader.Resource.Name, context), new CommandOptions
         {
             Description = "Compare every node's data with the current leader's (the load runner's check)",
             IconName = "CheckmarkCircle",
@@ -25,13 +25,13 @@ public static partial class ConsistencyCheckCommand
                 : ResourceCommandState.Disabled,
         });
 
-    /// <summary>Checks against the node that leads now (after a failover, not necessarily <paramref name="leaderUrl"/>'s).</summary>
-    private static async Task<ExecuteCommandResult> RunAsync(string leaderUrl, ExecuteCommandContext context)
+    /// <summary>Checks against the node that leads now: after a failover, not necessarily <paramref name="resource"/>, which offers the command.</summary>
+    private static async Task<ExecuteCommandResult> RunAsync(string resource, ExecuteCommandContext context)
     {
         var current = await context.Services.GetRequiredService<ClusterProbe>().FindLeaderAsync(context.CancellationToken);
         if (current is null)
             return CommandResults.Failure("no node leads right now (an election is under way, or too few nodes run to elect one); try again shortly");
-        leaderUrl = current.Url.GetLeftPart(UriPartial.Authority);
+        var leaderUrl = current.Url.GetLeftPart(UriPartial.Authority);
 
         // The load runner runs as DCP runs every project: built already, in the AppHost's configuration.
         var configuration = typeof(ConsistencyCheckCommand).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
@@ -64,7 +64,7 @@ public static partial class ConsistencyCheckCommand
         var text = (await output).Trim();
         foreach (var line in text.Split('\n', StringSplitOptions.TrimEntries))
             CheckOutput(context.Logger, line);
-        var verdict = text.Split('\n')[0].Trim() + (current.Name == "leader" ? "" : $" (against {current.Name}, the current leader)");
+        var verdict = text.Split('\n')[0].Trim() + (current.Name == resource ? "" : $" (against {current.Name}, the current leader)");
         return process.ExitCode switch
         {
             0 => CommandResults.Success(verdict),
