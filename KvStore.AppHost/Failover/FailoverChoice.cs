@@ -32,15 +32,13 @@ public sealed record FailoverChoice(FailoverMode Mode, string? EtcdBinary)
             : (path ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
                 .Select(dir => Path.Combine(dir, "etcd")).FirstOrDefault(fileExists);
 
-        return configuredMode?.Trim().ToLowerInvariant() switch
+        return Parse(configuredMode) switch
         {
-            null or "" => binary is null ? new(FailoverMode.Manual, null) : new(FailoverMode.Etcd, binary),
-            "off" => new(FailoverMode.Off, null),
-            "manual" => new(FailoverMode.Manual, null),
-            "etcd" => binary is not null
+            null => binary is null ? new(FailoverMode.Manual, null) : new(FailoverMode.Etcd, binary),
+            FailoverMode.Etcd => binary is not null
                 ? new(FailoverMode.Etcd, binary)
                 : throw new InvalidOperationException($"KvStore:Failover=etcd but no etcd binary was found ({(string.IsNullOrWhiteSpace(configuredEtcd) ? "none on PATH" : $"'{configuredEtcd}' does not exist")}): {EnableHint}."),
-            _ => throw new InvalidOperationException($"KvStore:Failover must be 'off', 'manual' or 'etcd' (got '{configuredMode}')."),
+            var mode => new(mode.Value, null),
         };
     }
 
@@ -48,11 +46,15 @@ public sealed record FailoverChoice(FailoverMode Mode, string? EtcdBinary)
     /// The published model's mode: etcd unless <c>KvStore:Failover</c> says off or manual. It never looks for a binary:
     /// a published deployment runs etcd from its own image, so what the publishing machine has installed changes nothing.
     /// </summary>
-    public static FailoverChoice Published(string? configuredMode) => configuredMode?.Trim().ToLowerInvariant() switch
+    public static FailoverChoice Published(string? configuredMode) => new(Parse(configuredMode) ?? FailoverMode.Etcd, null);
+
+    /// <summary><c>KvStore:Failover</c> as a mode; null when unset.</summary>
+    private static FailoverMode? Parse(string? configuredMode) => configuredMode?.Trim().ToLowerInvariant() switch
     {
-        null or "" or "etcd" => new(FailoverMode.Etcd, null),
-        "off" => new(FailoverMode.Off, null),
-        "manual" => new(FailoverMode.Manual, null),
+        null or "" => null,
+        "off" => FailoverMode.Off,
+        "manual" => FailoverMode.Manual,
+        "etcd" => FailoverMode.Etcd,
         _ => throw new InvalidOperationException($"KvStore:Failover must be 'off', 'manual' or 'etcd' (got '{configuredMode}')."),
     };
 }
