@@ -11,8 +11,9 @@ namespace KvStore.LoadRunner.Commands;
 /// <c>failover</c>: the failover drill against a FAILOVER=manual or etcd cluster given by its nodes' URLs. Every interval
 /// the current leader is made to give up: <c>--fault step-down</c> asks it (POST /admin/step-down), <c>--fault sigstop</c>
 /// freezes its process (its pid from GET /admin/position, so the nodes must run on this host) for <c>--pause</c>, past
-/// its lease, then resumes it; <c>--fault kill</c> kills it (kill -9), for a supervisor to start again. Prints each failover's unavailability window, their p50 and max, and the number of
-/// acknowledged writes lost, which must be 0 (exit 1 otherwise, or when a failover found no new leader).
+/// its lease, then resumes it; <c>--fault kill</c> kills it (kill -9), for a supervisor to start again. Prints each
+/// failover's unavailability window, their p50 and max, the number of acknowledged writes lost and of versions
+/// acknowledged for two writes, both of which must be 0 (exit 1 otherwise, or when a failover found no new leader).
 /// </summary>
 internal static class FailoverCommand
 {

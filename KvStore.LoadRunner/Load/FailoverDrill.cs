@@ -124,7 +124,7 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
                 await Task.Delay(20, cancellationToken);
             }
 
-            progress($"  no write acknowledged by another node within 30 s; the clients' writes meanwhile: {Failures(faultAt)}");
+            progress($"  no write acknowledged by a new leadership within 30 s; the clients' writes meanwhile: {Failures(faultAt)}");
             var views = await Task.WhenAll(tracker.Nodes.Select(n => tracker.AskAsync(n, cancellationToken)));
             progress($"  the clients' leader: {tracker.State}; the nodes say: " + string.Join(", ",
                 views.Select(v => $"{v.Node.Authority} {v.Answer?.Role ?? "no answer"}@{v.Answer?.Epoch} names {v.Answer?.LeaderUrl ?? "-"}")));
