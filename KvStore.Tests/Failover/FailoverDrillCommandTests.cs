@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using KvStore.Tests.LoadRunner;
 
@@ -23,8 +22,7 @@ public sealed partial class FailoverDrillCommandTests
             configuration: null, TestContext.Current.CancellationToken);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        var windows = FailoverLine().Matches(result.Output).Select(m => (Old: m.Groups["old"].Value, New: m.Groups["new"].Value,
-            Ms: int.Parse(m.Groups["ms"].Value, CultureInfo.InvariantCulture))).ToList();
+        var windows = FailoverLine().Matches(result.Output).Select(m => (Old: m.Groups["old"].Value, New: m.Groups["new"].Value)).ToList();
         Assert.True(windows.Count == 2, result.Output);
         // A frozen leader cannot acknowledge, so another node took over each time, after its lease (2 s) ran out.
         Assert.All(windows, w => Assert.NotEqual(w.Old, w.New));
@@ -33,6 +31,6 @@ public sealed partial class FailoverDrillCommandTests
         Assert.Matches(@"unavailability window p50 \d+ ms, max \d+ ms; [1-9]\d* writes acknowledged at quorum 3", result.Output);
     }
 
-    [GeneratedRegex(@"failover \d/2: (?<old>\S+) -> (?<new>\S+) in (?<ms>\d+) ms")]
+    [GeneratedRegex(@"failover \d/2: (?<old>\S+) -> (?<new>\S+) in \d+ ms")]
     private static partial Regex FailoverLine();
 }
