@@ -94,9 +94,11 @@ public sealed class SampledTracingTests
 
         using var body = new StringContent("\"from the page\"", System.Text.Encoding.UTF8, "application/json");
         (await client.PutAsync($"/ui/api/kv?key={key}", body, TestContext.Current.CancellationToken)).EnsureSuccessStatusCode();
+        // The request's own span ends after its answer is sent, so it may be recorded after the client has its answer.
         var spans = await traced.Spans.WaitForAsync(
-            s => TracedCluster.WriteSpan(s, key) is { } w && s.Count(r => r.OperationName == NodeActivities.Replicate && r.ParentSpanId == w.SpanId) == Followers,
-            "the UI write's kv.write and its replication spans");
+            s => TracedCluster.WriteSpan(s, key) is { } w && s.Count(r => r.OperationName == NodeActivities.Replicate && r.ParentSpanId == w.SpanId) == Followers &&
+                RecordedSpans.ServerSpans(s, traced.Cluster.LeaderPort).Any(r => r.SpanId == w.ParentSpanId),
+            "the UI write's request span, its kv.write and its replication spans");
 
         var write = TracedCluster.WriteSpan(spans, key)!;
         Assert.Contains(RecordedSpans.ServerSpans(spans, traced.Cluster.LeaderPort), r => r.SpanId == write.ParentSpanId && r.DisplayName.StartsWith("PUT /ui", StringComparison.Ordinal));
