@@ -62,8 +62,8 @@ public static class ClientApi
     {
         var snapshot = node.State.Snapshot();
         var data = new Dictionary<string, DataItem>(snapshot.Items.Length, StringComparer.Ordinal);
-        foreach (var (key, item) in snapshot.Items)
-            data[key] = new DataItem(new RawJson(item.Value), item.Version);
+        foreach (var item in snapshot.Items)
+            data[item.Key] = new DataItem(new RawJson(item.Value), item.Version);
         return TypedResults.Ok(new DataResponse(node.Name, node.RoleName, snapshot.AppliedIndex, data));
     }
 
@@ -140,7 +140,7 @@ public static class ClientApi
         return (writer, quorum, ifVersion, null);
     }
 
-    private static async Task<(Storage.VersionedValue Found, ProblemHttpResult? Problem)> LookupAsync(
+    private static async Task<(Storage.StoredItem Found, ProblemHttpResult? Problem)> LookupAsync(
         string? key, HttpContext http, NodeContext node, CancellationToken cancellationToken)
     {
         if (RequestParsing.ValidateKey(key) is { } badKey)

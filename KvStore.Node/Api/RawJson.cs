@@ -8,7 +8,7 @@ namespace KvStore.Node.Api;
 /// verbatim, so values are never re-parsed on the read path.
 /// </summary>
 [JsonConverter(typeof(RawJsonConverter))]
-public readonly record struct RawJson(byte[] Utf8);
+public readonly record struct RawJson(ReadOnlyMemory<byte> Utf8);
 
 public sealed class RawJsonConverter : JsonConverter<RawJson>
 {
@@ -19,5 +19,5 @@ public sealed class RawJsonConverter : JsonConverter<RawJson>
     }
 
     public override void Write(Utf8JsonWriter writer, RawJson value, JsonSerializerOptions options) =>
-        writer.WriteRawValue(value.Utf8, skipInputValidation: true);
+        writer.WriteRawValue(value.Utf8.Span, skipInputValidation: true);
 }

@@ -87,7 +87,7 @@ public static class ExplorerApi
 
         // The walk visits every key: off the socket thread, which serves other connections (inline scheduling).
         var page = await Task.Run(() => DataPager.Take(node.State, after, prefix, limit), cancellationToken);
-        var items = Array.ConvertAll(page.Items, i => Preview(i.Key, i.Value, DataPreviewChars));
+        var items = Array.ConvertAll(page.Items, i => Preview(i.Key, i, DataPreviewChars));
         return TypedResults.Ok(new ExplorerDataPage(node.Name, page.AppliedIndex, after, prefix, limit, page.Matching, page.Next, items));
     }
 
@@ -149,7 +149,7 @@ public static class ExplorerApi
             _ => throw new InvalidOperationException($"Unexpected forwarding result {forwarded.Result}."),
         };
 
-    private static async Task<(VersionedValue Found, ProblemHttpResult? Problem)> LookupAsync(
+    private static async Task<(StoredItem Found, ProblemHttpResult? Problem)> LookupAsync(
         string? key, HttpContext http, NodeContext node, CancellationToken cancellationToken)
     {
         if (RequestParsing.ValidateKey(key) is { } badKey)
@@ -187,9 +187,9 @@ public static class ExplorerApi
         return Problems.BadRequest(ErrorCodes.InvalidLimit, $"limit must be an integer from 1 to {DataPager.MaxLimit} (got '{raw}').");
     }
 
-    private static ExplorerValue Preview(string key, VersionedValue item, int maxChars)
+    private static ExplorerValue Preview(string key, StoredItem item, int maxChars)
     {
-        var (text, truncated) = ValuePreview.Of(item.Value, maxChars);
+        var (text, truncated) = ValuePreview.Of(item.Value.Span, maxChars);
         return new ExplorerValue(key, item.Version, text, item.Value.Length, truncated);
     }
 }

@@ -11,10 +11,10 @@ public static class ValuePreview
     // UTF-8 needs at most 4 bytes for a character, and those 4 bytes make at most 2 UTF-16 chars.
     private const int MaxBytesPerChar = 4;
 
-    public static (string Text, bool Truncated) Of(byte[] utf8, int maxChars)
+    public static (string Text, bool Truncated) Of(ReadOnlySpan<byte> utf8, int maxChars)
     {
         var window = Math.Min(utf8.Length, maxChars * MaxBytesPerChar);
-        var text = Encoding.UTF8.GetString(utf8, 0, window);
+        var text = Encoding.UTF8.GetString(utf8[..window]);
         if (text.Length <= maxChars && window == utf8.Length)
             return (text, false);
 

@@ -53,21 +53,44 @@ public static class LogRecordCodec
         output.Advance(size);
     }
 
+    /// <summary>Writes <paramref name="item"/> as the put record of its version: a snapshot's items are records too.</summary>
+    public static void Write(IBufferWriter<byte> output, StoredItem item)
+    {
+        var key = item.KeyUtf8;
+        var value = item.Value.Span;
+        var size = HeaderSize + PayloadLength(key.Length, value.Length);
+        var span = output.GetSpan(size);
+        var payload = BeginPayload(span, item.Version, OpPut, key.Length, value.Length);
+        key.CopyTo(payload[13..]);
+        value.CopyTo(payload[(17 + key.Length)..]);
+        Seal(span, payload);
+        output.Advance(size);
+    }
+
     /// <summary>Encodes into <paramref name="span"/>, which holds the whole record; <paramref name="keyLength"/> is the key's UTF-8 length, counted once by the caller.</summary>
     private static void Encode(Span<byte> span, in LogEntry entry, int keyLength)
     {
-        var valueLength = entry.Value?.Length ?? 0;
-        var payloadLength = PayloadLength(keyLength, valueLength);
-
-        var payload = span.Slice(HeaderSize, payloadLength);
-        BinaryPrimitives.WriteInt64LittleEndian(payload, entry.Index);
-        payload[8] = entry.IsDelete ? OpDelete : OpPut;
-        BinaryPrimitives.WriteInt32LittleEndian(payload[9..], keyLength);
+        var payload = BeginPayload(span, entry.Index, entry.IsDelete ? OpDelete : OpPut, keyLength, entry.Value?.Length ?? 0);
         Encoding.UTF8.GetBytes(entry.Key, payload.Slice(13, keyLength));
-        BinaryPrimitives.WriteInt32LittleEndian(payload[(13 + keyLength)..], valueLength);
         entry.Value?.CopyTo(payload[(17 + keyLength)..]);
+        Seal(span, payload);
+    }
 
-        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)payloadLength);
+    /// <summary>The record's payload within <paramref name="span"/>, with everything but the key and value bytes written.</summary>
+    private static Span<byte> BeginPayload(Span<byte> span, long index, byte op, int keyLength, int valueLength)
+    {
+        var payload = span.Slice(HeaderSize, PayloadLength(keyLength, valueLength));
+        BinaryPrimitives.WriteInt64LittleEndian(payload, index);
+        payload[8] = op;
+        BinaryPrimitives.WriteInt32LittleEndian(payload[9..], keyLength);
+        BinaryPrimitives.WriteInt32LittleEndian(payload[(13 + keyLength)..], valueLength);
+        return payload;
+    }
+
+    /// <summary>The length and checksum in front of a written payload.</summary>
+    private static void Seal(Span<byte> span, ReadOnlySpan<byte> payload)
+    {
+        BinaryPrimitives.WriteUInt32LittleEndian(span, (uint)payload.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(span[4..], Crc32C.Compute(payload));
     }
 
@@ -79,6 +102,45 @@ public static class LogRecordCodec
     public static DecodeStatus TryRead(ReadOnlySpan<byte> input, out LogEntry entry, out int consumed, bool keepRecord = false)
     {
         entry = default;
+        var status = TryReadFields(input, out var record, out consumed);
+        if (status != DecodeStatus.Ok)
+            return status;
+
+        var key = Encoding.UTF8.GetString(record.Key);
+        var value = record.Op == OpDelete ? null : record.Value.ToArray();
+        entry = keepRecord
+            ? new LogEntry(record.Index, key, value) { Record = input[..consumed].ToArray() }
+            : new LogEntry(record.Index, key, value);
+        return DecodeStatus.Ok;
+    }
+
+    /// <summary>
+    /// Reads one put record straight into a <see cref="StoredItem"/> whose version is the record's index, decoding no
+    /// string: a snapshot's items. A delete record is <see cref="DecodeStatus.Corrupt"/> here.
+    /// </summary>
+    public static DecodeStatus TryReadItem(ReadOnlySpan<byte> input, out StoredItem item, out int consumed)
+    {
+        item = default;
+        var status = TryReadFields(input, out var record, out consumed);
+        if (status != DecodeStatus.Ok)
+            return status;
+        if (record.Op != OpPut)
+            return DecodeStatus.Corrupt;
+        item = StoredItem.Create(record.Index, record.Key, record.Value);
+        return DecodeStatus.Ok;
+    }
+
+    private ref struct RecordFields
+    {
+        public long Index;
+        public byte Op;
+        public ReadOnlySpan<byte> Key;
+        public ReadOnlySpan<byte> Value;
+    }
+
+    private static DecodeStatus TryReadFields(ReadOnlySpan<byte> input, out RecordFields record, out int consumed)
+    {
+        record = default;
         consumed = 0;
         if (input.Length < HeaderSize)
             return DecodeStatus.Incomplete;
@@ -102,12 +164,8 @@ public static class LogRecordCodec
         if (valueLength != payload.Length - 17 - keyLength || (op == OpDelete && valueLength != 0))
             return DecodeStatus.Corrupt;
 
-        var key = Encoding.UTF8.GetString(payload.Slice(13, keyLength));
-        var value = op == OpDelete ? null : payload.Slice(17 + keyLength, valueLength).ToArray();
+        record = new RecordFields { Index = index, Op = op, Key = payload.Slice(13, keyLength), Value = payload.Slice(17 + keyLength, valueLength) };
         consumed = HeaderSize + (int)payloadLength;
-        entry = keepRecord
-            ? new LogEntry(index, key, value) { Record = input[..consumed].ToArray() }
-            : new LogEntry(index, key, value);
         return DecodeStatus.Ok;
     }
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using KvStore.Node.Threading;
 
 namespace KvStore.Node.Storage;
@@ -10,7 +9,8 @@ namespace KvStore.Node.Storage;
 /// </summary>
 public sealed class KeyValueState
 {
-    private readonly ConcurrentDictionary<string, VersionedValue> _items = new(StringComparer.Ordinal);
+    // Replaced whole by Restore, so a reader sees either the old state or the new one, never a mixture.
+    private ItemTable _items = new();
     private readonly Lock _applyGate = new();
     private readonly IndexWaiters _applied = new();
     private long _appliedIndex;
@@ -20,17 +20,16 @@ public sealed class KeyValueState
 
     public long AppliedIndex => Volatile.Read(ref _appliedIndex);
 
-    public int Count => _items.Count;
+    public int Count => Volatile.Read(ref _items).Count;
 
-    public bool TryGet(string key, out VersionedValue value) => _items.TryGetValue(key, out value);
+    public bool TryGet(string key, out StoredItem item) => Volatile.Read(ref _items).TryGet(key, out item);
 
     /// <summary>
     /// The items as they are while writes go on: read without the apply lock, so readers never stall writers, but
     /// not a point-in-time copy (a key written during the walk may or may not be in it). Each item's value and
-    /// version belong together: the dictionary stores a value this size by swapping in a new node, never by writing
-    /// into the old one. For consistent copies use <see cref="Snapshot"/>.
+    /// version belong together: a write replaces the whole item. For consistent copies use <see cref="Snapshot"/>.
     /// </summary>
-    public IEnumerable<KeyValuePair<string, VersionedValue>> Live => _items;
+    public IEnumerable<StoredItem> Live => Volatile.Read(ref _items).Items();
 
     /// <summary>Applies <paramref name="entry"/>, which must be the next index.</summary>
     public void Apply(in LogEntry entry)
@@ -72,9 +71,7 @@ public sealed class KeyValueState
         {
             foreach (var journal in _journals)
                 journal.Restored = true;
-            _items.Clear();
-            foreach (var (key, value) in snapshot.Items)
-                _items[key] = value;
+            Volatile.Write(ref _items, ItemTable.From(snapshot.Items));
             Volatile.Write(ref _appliedIndex, snapshot.AppliedIndex);
         }
 
@@ -86,7 +83,7 @@ public sealed class KeyValueState
         _applied.WaitAsync(index, timeout, cancellationToken);
 
     /// <summary>
-    /// A consistent copy, sorted by key: the items exactly as of <see cref="StateSnapshot.AppliedIndex"/>. Writes are not
+    /// A consistent copy, sorted by key (its UTF-8 bytes): the items exactly as of <see cref="StateSnapshot.AppliedIndex"/>. Writes are not
     /// held up while it is taken: the dictionary is read without the apply lock while every entry applied meanwhile is
     /// also recorded in a change journal; the journal's last change per key then overrides whatever the read saw of that
     /// key, so the result is the state at the index where the journal ends. The apply lock is held only to start and
@@ -99,11 +96,11 @@ public sealed class KeyValueState
             _journals = [.. _journals, journal];
 
         // Keys no write touches meanwhile are seen exactly once with their value; any other key is in the journal.
-        var seen = new List<KeyValuePair<string, VersionedValue>>();
+        var seen = new List<StoredItem>(Count);
         long appliedIndex;
         try
         {
-            foreach (var item in _items)
+            foreach (var item in Live)
                 seen.Add(item);
         }
         finally
@@ -121,40 +118,40 @@ public sealed class KeyValueState
         var items = seen;
         if (journal.Changes.Count > 0)
         {
-            var last = new Dictionary<string, VersionedValue?>(StringComparer.Ordinal);
-            foreach (var (key, value) in journal.Changes)
-                last[key] = value;
-            items = new List<KeyValuePair<string, VersionedValue>>(seen.Count + last.Count);
+            var last = new Dictionary<StoredItem, Change>(SameKey.Instance);
+            foreach (var change in journal.Changes)
+                last[change.Item] = change;
+            items = new List<StoredItem>(seen.Count + last.Count);
             foreach (var item in seen)
             {
-                if (!last.ContainsKey(item.Key))
+                if (!last.ContainsKey(item))
                     items.Add(item);
             }
 
-            foreach (var (key, value) in last)
+            foreach (var change in last.Values)
             {
-                if (value is { } present)
-                    items.Add(KeyValuePair.Create(key, present));
+                if (!change.Deleted)
+                    items.Add(change.Item);
             }
         }
 
         var sorted = items.ToArray();
-        Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        Array.Sort(sorted, StoredItem.CompareKeys);
         return new StateSnapshot(appliedIndex, sorted);
     }
 
     /// <summary>The state replaced wholesale (<see cref="Restore"/>) while a journal ran: copy it under the apply lock instead.</summary>
     private StateSnapshot LockedSnapshot()
     {
-        KeyValuePair<string, VersionedValue>[] items;
+        StoredItem[] items;
         long appliedIndex;
         lock (_applyGate)
         {
-            items = _items.ToArray();
+            items = [.. Live];
             appliedIndex = _appliedIndex;
         }
 
-        Array.Sort(items, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        Array.Sort(items, StoredItem.CompareKeys);
         return new StateSnapshot(appliedIndex, items);
     }
 
@@ -163,28 +160,52 @@ public sealed class KeyValueState
         if (entry.Index != _appliedIndex + 1)
             throw new InvalidOperationException($"Apply out of order: applied {_appliedIndex}, got {entry.Index}.");
 
-        VersionedValue? value = entry.Value is null ? null : new VersionedValue(entry.Value, entry.Index);
-        if (value is { } present)
-            _items[entry.Key] = present;
+        Change change;
+        if (entry.Value is { } value)
+        {
+            change = new Change(StoredItem.Create(entry.Index, entry.Key, value), Deleted: false);
+            _items.Set(change.Item);
+        }
         else
-            _items.TryRemove(entry.Key, out _);
+        {
+            _items.Remove(entry.Key);
+            change = _journals.Length == 0 ? default : new Change(StoredItem.Create(entry.Index, entry.Key, []), Deleted: true);
+        }
 
         foreach (var journal in _journals)
-            journal.Changes.Add(KeyValuePair.Create(entry.Key, value));
+            journal.Changes.Add(change);
         Volatile.Write(ref _appliedIndex, entry.Index);
     }
 
-    /// <summary>Every change applied while a snapshot reads the dictionary; a null value is a delete. Guarded by the apply lock.</summary>
+    /// <summary>A key's new item, or, for a delete, an item that only names the key.</summary>
+    private readonly record struct Change(StoredItem Item, bool Deleted);
+
+    /// <summary>Every change applied while a snapshot reads the table. Guarded by the apply lock.</summary>
     private sealed class ChangeJournal
     {
-        public List<KeyValuePair<string, VersionedValue?>> Changes { get; } = [];
+        public List<Change> Changes { get; } = [];
 
         /// <summary>The whole state was replaced meanwhile: the journal cannot repair what the read saw.</summary>
         public bool Restored { get; set; }
     }
+
+    /// <summary>Items compared by key alone.</summary>
+    private sealed class SameKey : IEqualityComparer<StoredItem>
+    {
+        public static SameKey Instance { get; } = new();
+
+        public bool Equals(StoredItem x, StoredItem y) => x.KeyUtf8.SequenceEqual(y.KeyUtf8);
+
+        public int GetHashCode(StoredItem item)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(item.KeyUtf8);
+            return hash.ToHashCode();
+        }
+    }
 }
 
-public sealed record StateSnapshot(long AppliedIndex, KeyValuePair<string, VersionedValue>[] Items)
+public sealed record StateSnapshot(long AppliedIndex, StoredItem[] Items)
 {
     public static StateSnapshot Empty { get; } = new(0, []);
 }

@@ -72,7 +72,7 @@ public sealed class AppHostFailoverTests(AppHostFixture fixture)
         {
             using var node = fixture.App.CreateHttpClient(name);
             var read = (await node.GetFromJsonAsync<ReadResponse>($"/read?key=apphost:after-step-down&min_version={written.Version}", TestContext.Current.CancellationToken))!;
-            Assert.Equal((written.Version, $"\"{newLeader}\""), (read.Version, Encoding.UTF8.GetString(read.Value.Utf8)));
+            Assert.Equal((written.Version, $"\"{newLeader}\""), (read.Version, Encoding.UTF8.GetString(read.Value.Utf8.Span)));
         }
 
         // The old leader is a follower now: a write sent to it is refused with the new leader's address.

@@ -35,7 +35,7 @@ public sealed class AppHostTests(AppHostFixture fixture)
         {
             using var follower = fixture.App.CreateHttpClient(name);
             var read = (await follower.GetFromJsonAsync<ReadResponse>($"/read?key=apphost:hello", TestContext.Current.CancellationToken))!;
-            Assert.Equal((written.Version, "\"world\""), (read.Version, Encoding.UTF8.GetString(read.Value.Utf8)));
+            Assert.Equal((written.Version, "\"world\""), (read.Version, Encoding.UTF8.GetString(read.Value.Utf8.Span)));
         }
 
         // The "Check consistency" command (on the resource named leader) runs the load runner's check against the current leader.
@@ -78,6 +78,6 @@ public sealed class AppHostTests(AppHostFixture fixture)
 
         using var restarted = fixture.App.CreateHttpClient(down);
         var read = (await restarted.GetFromJsonAsync<ReadResponse>("/read?key=apphost:while-down:19", TestContext.Current.CancellationToken))!;
-        Assert.Equal("19", Encoding.UTF8.GetString(read.Value.Utf8));
+        Assert.Equal("19", Encoding.UTF8.GetString(read.Value.Utf8.Span));
     }
 }

@@ -75,7 +75,7 @@ public sealed class ComposeDeploymentTests : IDisposable
             $"a follower's page write answered {(int)written.StatusCode}: {await written.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
         var version = (await written.Content.ReadFromJsonAsync<WriteResponse>(TestContext.Current.CancellationToken))!.Version;
         var read = await _cluster.Http.GetFromJsonAsync<ReadResponse>($"{follower}/read?key=ui-write&min_version={version}", TestContext.Current.CancellationToken);
-        Assert.Equal("\"from the page\"", System.Text.Encoding.UTF8.GetString(read!.Value.Utf8));
+        Assert.Equal("\"from the page\"", System.Text.Encoding.UTF8.GetString(read!.Value.Utf8.Span));
     }
 
     private static async Task SweepFromTheHostAsync(ComposeLeader leader)

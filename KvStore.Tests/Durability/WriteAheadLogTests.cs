@@ -167,7 +167,7 @@ public sealed class WriteAheadLogTests : IDisposable
     }
 
     private static string TestState(KeyValueState state) =>
-        string.Join(';', state.Snapshot().Items.Select(i => $"{i.Key}={i.Value.Version}:{Encoding.UTF8.GetString(i.Value.Value)}"));
+        string.Join(';', state.Snapshot().Items.Select(i => $"{i.Key}={i.Version}:{Encoding.UTF8.GetString(i.Value.Span)}"));
 
     private static void CopyDirectory(string from, string to)
     {

@@ -46,7 +46,7 @@ public sealed class DataPagerTests
 
         var page = DataPager.Take(state, null, null, 10);
         var only = Assert.Single(page.Items);
-        Assert.Equal(("a", 3L, "3"), (only.Key, only.Value.Version, Encoding.UTF8.GetString(only.Value.Value)));
+        Assert.Equal(("a", 3L, "3"), (only.Key, only.Version, Encoding.UTF8.GetString(only.Value.Span)));
     }
 
     [Theory]

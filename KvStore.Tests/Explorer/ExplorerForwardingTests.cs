@@ -79,7 +79,7 @@ public sealed class ExplorerForwardingTests
 
         // min_version: the read waits until the follower has applied its own forwarded write.
         var read = await client.GetFromJsonAsync<ReadResponse>($"/read?key=forwarded&min_version={version}", Ct);
-        Assert.Equal("""{"via":"follower"}""", System.Text.Encoding.UTF8.GetString(read!.Value.Utf8));
+        Assert.Equal("""{"via":"follower"}""", System.Text.Encoding.UTF8.GetString(read!.Value.Utf8.Span));
     }
 
     private static string Url(int port) => $"http://127.0.0.1:{port}";

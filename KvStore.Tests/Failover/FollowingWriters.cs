@@ -66,7 +66,7 @@ public sealed class FollowingWriters : IAsyncDisposable
             Assert.True(data.Data.TryGetValue(write.Key, out var item), $"acknowledged {write} was lost: the key is gone");
             Assert.True(item.Version >= write.Version, $"acknowledged {write} was lost: {write.Key} is at version {item.Version}");
             if (item.Version == write.Version)
-                Assert.Equal(write.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Text.Encoding.UTF8.GetString(item.Value.Utf8));
+                Assert.Equal(write.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Text.Encoding.UTF8.GetString(item.Value.Utf8.Span));
         }
     }
 

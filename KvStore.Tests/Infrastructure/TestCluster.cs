@@ -155,7 +155,7 @@ public sealed class TestCluster : IAsyncDisposable
     public static string Canonical(DataResponse data) =>
         data.AppliedIndex.ToString(CultureInfo.InvariantCulture) + " " + string.Join(';', data.Data
             .OrderBy(d => d.Key, StringComparer.Ordinal)
-            .Select(d => $"{d.Key}={d.Value.Version}:{Encoding.UTF8.GetString(d.Value.Value.Utf8)}"));
+            .Select(d => $"{d.Key}={d.Value.Version}:{Encoding.UTF8.GetString(d.Value.Value.Utf8.Span)}"));
 
     public async ValueTask DisposeAsync()
     {

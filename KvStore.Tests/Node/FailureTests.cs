@@ -40,7 +40,7 @@ public sealed class FailureTests
 
         // The timed-out write is not rolled back: it is the leader's latest state and keeps replicating.
         var leaderRead = (await cluster.Leader.GetFromJsonAsync<ReadResponse>("/read?key=during"))!;
-        Assert.Equal("\"q5\"", Encoding.UTF8.GetString(leaderRead.Value.Utf8));
+        Assert.Equal("\"q5\"", Encoding.UTF8.GetString(leaderRead.Value.Utf8.Span));
         Assert.Equal(problem.GetProperty("version").GetInt64(), leaderRead.Version);
 
         var status = (await cluster.Leader.GetFromJsonAsync<ClusterResponse>("/cluster"))!;

@@ -49,12 +49,12 @@ public sealed class KeyValueStateTests
         // Exact as of its index: "w" is there exactly when the snapshot's index is past the initial keys, with that version.
         var w = snapshot.Items.Where(i => i.Key == "w").ToArray();
         if (snapshot.AppliedIndex > Keys)
-            Assert.Equal(snapshot.AppliedIndex, Assert.Single(w).Value.Version);
+            Assert.Equal(snapshot.AppliedIndex, Assert.Single(w).Version);
         else
             Assert.Empty(w);
         Assert.Equal(snapshot.AppliedIndex > Keys ? Keys + 1 : Keys, snapshot.Items.Length);
         for (var i = 1; i < snapshot.Items.Length; i++)
-            Assert.True(string.CompareOrdinal(snapshot.Items[i - 1].Key, snapshot.Items[i].Key) < 0, "snapshot items are in key order");
+            Assert.True(StoredItem.CompareKeys(snapshot.Items[i - 1], snapshot.Items[i]) < 0, "snapshot items are in key order");
     }
 
     /// <summary>
@@ -96,18 +96,18 @@ public sealed class KeyValueStateTests
 
     private static string Replay(List<LogEntry> log, long upTo)
     {
-        var model = new SortedDictionary<string, VersionedValue>(StringComparer.Ordinal);
+        var model = new SortedDictionary<string, StoredItem>(StringComparer.Ordinal);
         foreach (var entry in log.Take((int)upTo))
         {
             if (entry.Value is null)
                 model.Remove(entry.Key);
             else
-                model[entry.Key] = new VersionedValue(entry.Value, entry.Index);
+                model[entry.Key] = StoredItem.Create(entry.Index, entry.Key, entry.Value);
         }
 
-        return Describe(new StateSnapshot(upTo, [.. model]));
+        return Describe(new StateSnapshot(upTo, [.. model.Values]));
     }
 
     private static string Describe(StateSnapshot snapshot) =>
-        snapshot.AppliedIndex + ":" + string.Join(';', snapshot.Items.Select(i => $"{i.Key}={i.Value.Version}/{Convert.ToHexString(i.Value.Value)}"));
+        snapshot.AppliedIndex + ":" + string.Join(';', snapshot.Items.Select(i => $"{i.Key}={i.Version}/{Convert.ToHexString(i.Value.Span)}"));
 }

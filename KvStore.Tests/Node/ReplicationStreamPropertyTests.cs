@@ -110,7 +110,7 @@ public sealed class ReplicationStreamPropertyTests
             var expected = entries.GroupBy(e => e.Key).ToDictionary(g => g.Key, g => g.Max(e => e.Index));
             Assert.Equal(expected.OrderBy(e => e.Key), state.Data.Select(d => KeyValuePair.Create(d.Key, d.Value.Version)).OrderBy(e => e.Key));
             foreach (var (key, item) in state.Data)
-                Assert.Equal(item.Version.ToString(), Encoding.UTF8.GetString(item.Value.Utf8));
+                Assert.Equal(item.Version.ToString(), Encoding.UTF8.GetString(item.Value.Utf8.Span));
         }, iter: cases, threads: 1);
     }
 

@@ -24,7 +24,7 @@ public sealed class ReplicationTests(SharedCluster shared)
         {
             var read = (await node.GetFromJsonAsync<ReadResponse>("/read?key=repl-basic"))!;
             Assert.Equal(ack.Version, read.Version);
-            Assert.Equal("{\"name\":\"ada\",\"tags\":[1,2]}", Encoding.UTF8.GetString(read.Value.Utf8));
+            Assert.Equal("{\"name\":\"ada\",\"tags\":[1,2]}", Encoding.UTF8.GetString(read.Value.Utf8.Span));
         }
     }
 
@@ -137,7 +137,7 @@ public sealed class ReplicationTests(SharedCluster shared)
 
         var read = (await Cluster.Followers[4].GetFromJsonAsync<ReadResponse>($"/read?key=ryw&min_version={version}"))!;
         Assert.Equal(version, read.Version);
-        Assert.Equal("\"fresh\"", Encoding.UTF8.GetString(read.Value.Utf8));
+        Assert.Equal("\"fresh\"", Encoding.UTF8.GetString(read.Value.Utf8.Span));
 
         var future = await Cluster.Followers[0].GetAsync($"/read?key=ryw&min_version={version + 1_000_000}");
         var problem = await Problem.AssertAsync(future, HttpStatusCode.ServiceUnavailable, "stale_read");

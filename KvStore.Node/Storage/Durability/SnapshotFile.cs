@@ -27,9 +27,9 @@ public static class SnapshotFile
         await output.WriteAsync(header, cancellationToken);
 
         var buffer = new ArrayBufferWriter<byte>(1 << 20);
-        foreach (var (key, item) in snapshot.Items)
+        foreach (var item in snapshot.Items)
         {
-            LogRecordCodec.Write(buffer, new LogEntry(item.Version, key, item.Value));
+            LogRecordCodec.Write(buffer, item);
             if (buffer.WrittenCount >= 1 << 20)
             {
                 await output.WriteAsync(buffer.WrittenMemory, cancellationToken);
@@ -55,13 +55,13 @@ public static class SnapshotFile
         if (index < 0 || count < 0 || count > (data.Length - HeaderSize) / LogRecordCodec.HeaderSize)
             throw new WalCorruptionException($"{source}: the snapshot header is inconsistent (index {index}, {count} items).");
 
-        var items = new KeyValuePair<string, VersionedValue>[count];
+        var items = new StoredItem[count];
         var rest = data[HeaderSize..];
         for (var i = 0; i < count; i++)
         {
-            if (LogRecordCodec.TryRead(rest, out var record, out var consumed) != DecodeStatus.Ok || record.Value is null || record.Index > index)
+            if (LogRecordCodec.TryReadItem(rest, out var item, out var consumed) != DecodeStatus.Ok || item.Version > index)
                 throw new WalCorruptionException($"{source}: item {i} of {count} is truncated or damaged.");
-            items[i] = new(record.Key, new VersionedValue(record.Value, record.Index));
+            items[i] = item;
             rest = rest[consumed..];
         }
 
