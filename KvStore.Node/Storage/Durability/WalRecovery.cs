@@ -1,3 +1,4 @@
+using System.Runtime;
 using KvStore.Node.Replication;
 
 namespace KvStore.Node.Storage.Durability;
@@ -15,6 +16,36 @@ public sealed record RecoveredLog(Guid? LogId, StateSnapshot Snapshot, List<LogE
 /// </summary>
 public static class WalRecovery
 {
+    /// <summary>
+    /// Runs <paramref name="load"/>, which allocates about <paramref name="bytes"/> of objects that all stay alive, with
+    /// no garbage collection meanwhile when the runtime can set that much aside. A snapshot's items are one array per
+    /// key: every young-generation collection during the load would find all of them alive and copy them up a
+    /// generation, most of what loading a large snapshot cost. Recovery runs before the node serves anything, so no
+    /// other allocation shares the budget; if the load outgrows it anyway, the runtime simply collects again.
+    /// </summary>
+    private static T WithoutCollections<T>(long bytes, Func<T> load)
+    {
+        var started = false;
+        try
+        {
+            started = GC.TryStartNoGCRegion(bytes);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            // More than the runtime can set aside at once: load with collections.
+        }
+
+        try
+        {
+            return load();
+        }
+        finally
+        {
+            if (started && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+                GC.EndNoGCRegion();
+        }
+    }
+
     public static RecoveredLog Recover(DataDirectory data)
     {
         if (data.ReadHistory() is not { } logId)
@@ -25,7 +56,8 @@ public static class WalRecovery
         if (directory.SnapshotFiles() is { Count: > 0 } snapshots)
         {
             var (_, path) = snapshots[^1];
-            var (snapshotLogId, loaded) = SnapshotFile.Read(File.ReadAllBytes(path), path);
+            var bytes = File.ReadAllBytes(path);
+            var (snapshotLogId, loaded) = WithoutCollections(bytes.Length + bytes.Length / 4, () => SnapshotFile.Read(bytes, path));
             if (snapshotLogId != logId)
                 throw new WalCorruptionException($"{path} belongs to log {snapshotLogId}, but this data directory's history is {logId}.");
             snapshot = loaded;
