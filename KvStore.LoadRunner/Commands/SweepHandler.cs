@@ -63,7 +63,9 @@ internal static class SweepHandler
         CommandContext context, ClusterConnection connection, ConsistencyChecker checker, KeySpace keys, SweepOptions options,
         int quorum, LagFloor floor, CancellationToken cancellationToken)
     {
-        // One trace per quorum: its writes, with the nodes' spans beneath them, and the consistency checks after.
+        // One trace per quorum: its writes, with the nodes' spans beneath them, and the consistency checks after. Sampling
+        // starts again with each quorum, so its first write is traced whatever --trace-every is.
+        connection.Client.Sampling = new WriteSampling(options.TraceEvery);
         using var activity = LoadRunnerTelemetry.Source.StartActivity("sweep quorum");
         activity?.SetTag("kvstore.quorum", quorum);
         var burst = await WriteBurst.RunAsync(connection.Client, keys, options.Clients, options.Writes, quorum, cancellationToken);

@@ -17,17 +17,19 @@ public sealed class TraceSamplingTests
     private const int Followers = 2;
 
     [Theory]
-    [InlineData(1, 3, 3)]
-    [InlineData(2, 5, 3)]
-    [InlineData(0, 4, 0)]
-    public async Task Sweep_traces_one_write_in_N_with_its_whole_trace_and_leaves_no_span_for_the_others(int every, int writes, int traced)
+    [InlineData(1, 3, "2", 3)]
+    [InlineData(2, 5, "2", 3)]
+    [InlineData(0, 4, "2", 0)]
+    // Sampling starts again with each quorum: the first write of each is traced, however large N is.
+    [InlineData(100, 3, "1,2", 2)]
+    public async Task Sweep_traces_one_write_in_N_with_its_whole_trace_and_leaves_no_span_for_the_others(int every, int writes, string quorums, int traced)
     {
         await using var cluster = await TracedCluster.StartAsync("parentbased_always_on", Followers);
         using var dir = new TempDirectory();
         var leaderPort = cluster.Cluster.LeaderPort;
 
         var result = await LoadRunnerCli.RunAsync(
-            "sweep", "--leader", cluster.Cluster.LeaderUrl, "--quorums", Followers.ToString(CultureInfo.InvariantCulture),
+            "sweep", "--leader", cluster.Cluster.LeaderUrl, "--quorums", quorums,
             "--clients", "1", "--writes", writes.ToString(CultureInfo.InvariantCulture), "--warmup", "0", "--settle", "10s",
             "--trace-every", every.ToString(CultureInfo.InvariantCulture), "--out", dir.Path);
         Assert.True(result.ExitCode == ExitCodes.Success, result.ToString());

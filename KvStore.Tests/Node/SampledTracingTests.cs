@@ -47,6 +47,33 @@ public sealed class SampledTracingTests
         Assert.Equal((recorded ? 2 : 1) * Followers, spans.Count(s => s.OperationName == NodeActivities.Apply));
     }
 
+    /// <summary>
+    /// One traced write among many untraced ones, as under the load runner: the untraced writes after it must not be
+    /// recorded in its trace or in any other (a sampled Activity left current on a replication or apply loop would make
+    /// every later frame's spans children of it, and the dashboard would ingest spans for every write).
+    /// </summary>
+    [Fact]
+    public async Task Unsampled_writes_after_a_sampled_one_leave_no_spans()
+    {
+        const int Unsampled = 200;
+        await using var traced = await TracedCluster.StartAsync("parentbased_always_on", Followers);
+        using var client = TracedCluster.ClientWithoutTraceContext(traced.Cluster.LeaderUrl);
+        var sampled = $"sampled-{Guid.NewGuid():N}";
+
+        await TracedCluster.WriteAsync(client, sampled, traceparent: $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01");
+        for (var i = 0; i < Unsampled; i++)
+            await TracedCluster.WriteAsync(client, $"unsampled-{i}", traceparent: $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-00");
+        var marker = $"marker-{Guid.NewGuid():N}";
+        await TracedCluster.WriteAsync(client, marker, traceparent: null);
+        var spans = await traced.Spans.WaitForAsync(s => TracedCluster.IsComplete(s, marker, Followers, traced.Cluster.LeaderPort), $"the write of {marker}");
+
+        var traces = spans.Where(s => s.Source.Name == NodeActivities.SourceName || s.DisplayName == "POST /write")
+            .GroupBy(s => s.TraceId).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(2, traces.Count);
+        // A write's trace: its request, kv.write, and per follower a kv.replicate, its frame's kv.replicate.message and kv.apply.
+        Assert.All(traces.Values, count => Assert.Equal(2 + 3 * Followers, count));
+    }
+
     [Fact]
     public async Task A_write_sent_sampled_keeps_its_whole_trace_under_the_callers_span()
     {
