@@ -27,8 +27,6 @@ public readonly struct StoredItem
     /// <summary>The value as the UTF-8 JSON text the client sent.</summary>
     public ReadOnlyMemory<byte> Value => _bytes.AsMemory(KeyOffset + KeyLength);
 
-    internal bool IsNull => _bytes is null;
-
     internal byte[] Bytes => _bytes;
 
     private int KeyLength => BinaryPrimitives.ReadUInt16LittleEndian(_bytes.AsSpan(8));
