@@ -85,7 +85,7 @@ internal sealed class ItemTable
         var key = item.KeyUtf8;
         var hash = Hash(key);
         var slots = _slots;
-        var existing = slots.Find(key, hash, out _);
+        var existing = slots.Locate(key, hash, out var free);
         if (existing >= 0)
         {
             Volatile.Write(ref slots.Items[existing], item.Bytes);
@@ -95,9 +95,10 @@ internal sealed class ItemTable
         if (_occupied + 1 > slots.Items.Length / 4 * 3)
         {
             slots = Rebuild(CapacityFor(_count + 1));
+            free = slots.FreeSlotFor(hash, out _);
         }
 
-        var free = slots.FreeSlotFor(hash, out var wasEmpty);
+        var wasEmpty = slots.Items[free] is null;
         slots.Hashes[free] = hash;
         Volatile.Write(ref slots.Items[free], item.Bytes);
         if (wasEmpty)
@@ -130,7 +131,7 @@ internal sealed class ItemTable
     }
 
     /// <summary>Seeded per process (<see cref="HashCode"/>), so keys chosen to collide cannot be chosen from outside.</summary>
-    private static int Hash(ReadOnlySpan<byte> key)
+    internal static int Hash(ReadOnlySpan<byte> key)
     {
         var hash = new HashCode();
         hash.AddBytes(key);
@@ -174,6 +175,35 @@ internal sealed class ItemTable
                     return -1;
                 if (Hashes[i] == hash && !ReferenceEquals(item, Tombstone) && StoredItem.FromBytes(item).KeyUtf8.SequenceEqual(key))
                     return i;
+            }
+        }
+
+        /// <summary>
+        /// Writer only: the slot holding <paramref name="key"/>, or -1; and in <paramref name="free"/> the slot an insert
+        /// would take, the first tombstone the probe passed or else the empty slot that ended it. One probe for both.
+        /// </summary>
+        public int Locate(ReadOnlySpan<byte> key, int hash, out int free)
+        {
+            free = -1;
+            for (var i = Home(hash); ; i = Next(i))
+            {
+                var item = Items[i];
+                if (item is null)
+                {
+                    if (free < 0)
+                        free = i;
+                    return -1;
+                }
+
+                if (ReferenceEquals(item, Tombstone))
+                {
+                    if (free < 0)
+                        free = i;
+                }
+                else if (Hashes[i] == hash && StoredItem.FromBytes(item).KeyUtf8.SequenceEqual(key))
+                {
+                    return i;
+                }
             }
         }
 
