@@ -84,7 +84,7 @@ public sealed class KeyValueState
 
     /// <summary>
     /// A consistent copy, sorted by key (its UTF-8 bytes): the items exactly as of <see cref="StateSnapshot.AppliedIndex"/>. Writes are not
-    /// held up while it is taken: the dictionary is read without the apply lock while every entry applied meanwhile is
+    /// held up while it is taken: the table is read without the apply lock while every entry applied meanwhile is
     /// also recorded in a change journal; the journal's last change per key then overrides whatever the read saw of that
     /// key, so the result is the state at the index where the journal ends. The apply lock is held only to start and
     /// end the journal. Sorting works on the private copy.
@@ -196,12 +196,7 @@ public sealed class KeyValueState
 
         public bool Equals(StoredItem x, StoredItem y) => x.KeyUtf8.SequenceEqual(y.KeyUtf8);
 
-        public int GetHashCode(StoredItem item)
-        {
-            var hash = new HashCode();
-            hash.AddBytes(item.KeyUtf8);
-            return hash.ToHashCode();
-        }
+        public int GetHashCode(StoredItem item) => ItemTable.Hash(item.KeyUtf8);
     }
 }
 
