@@ -2,7 +2,8 @@
 # CPU time per acknowledged write of the leader process (and of the five followers together), for two builds of the
 # node side by side: lag off, in memory, quorum 3, 64 clients. Rounds alternate the builds on fresh clusters, since
 # this machine's speed drifts within minutes; prints a Markdown table of medians.
-#   [ROUNDS=3] [SECS=10] bench/cpu-per-write.sh BASE_REF [NEW_REF, default the working tree]
+#   [ROUNDS=3] [SECS=10] [ENVS="NAME=VALUE ..."] bench/cpu-per-write.sh BASE_REF [NEW_REF, default the working tree]
+# ENVS go to every node and to the load runner, e.g. an OTLP endpoint to measure the builds with telemetry on.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 base_ref=${1:?usage: $0 BASE_REF [NEW_REF]}
@@ -31,10 +32,10 @@ cat >"$out/measure.sh" <<EOF
 #!/usr/bin/env bash
 set -euo pipefail
 ticks() { awk '{print \$14 + \$15}' /proc/\$1/stat; }
-$lr bench --leader "\$LEADER_URL" --clients 64 --quorum 3 --duration 15s --warmup 1s --keys 1000 --out "\$OUT_DIR/warmup" >/dev/null
+env ${ENVS:-} $lr bench --leader "\$LEADER_URL" --clients 64 --quorum 3 --duration 15s --warmup 1s --keys 1000 --out "\$OUT_DIR/warmup" >/dev/null
 all=\$(pgrep -f "\$NODE_DLL")
 l0=\$(ticks \$LEADER_PID); a0=0; for p in \$all; do a0=\$((a0 + \$(ticks \$p))); done
-$lr bench --leader "\$LEADER_URL" --clients 64 --quorum 3 --duration ${secs}s --warmup 0s --keys 1000 --out "\$OUT_DIR/run" >/dev/null
+env ${ENVS:-} $lr bench --leader "\$LEADER_URL" --clients 64 --quorum 3 --duration ${secs}s --warmup 0s --keys 1000 --out "\$OUT_DIR/run" >/dev/null
 l1=\$(ticks \$LEADER_PID); a1=0; for p in \$all; do a1=\$((a1 + \$(ticks \$p))); done
 echo "\$((l1 - l0)) \$((a1 - a0 - (l1 - l0)))" >"\$OUT_DIR/ticks"
 EOF
@@ -44,8 +45,9 @@ hz=$(getconf CLK_TCK)
 for r in $(seq 1 "$rounds"); do
   for build in base new; do
     dir="$out/$build-$r"; mkdir -p "$dir"
+    env_args=(); for e in ${ENVS:-}; do env_args+=(--env "$e"); done
     OUT_DIR=$dir NODE_DLL="$out/$build/KvStore.Node.dll" PORT_BASE=${PORT_BASE:-9300} \
-      "$root/bench/cluster.sh" --env MIN_DELAY=0 --env MAX_DELAY=0 -- "$out/measure.sh"
+      "$root/bench/cluster.sh" --env MIN_DELAY=0 --env MAX_DELAY=0 "${env_args[@]}" -- "$out/measure.sh"
     read -r lt ft <"$dir/ticks"
     succeeded=$(grep -o '"succeeded": *[0-9]*' "$dir/run/bench.json" | grep -o '[0-9]*$')
     awk -v lt="$lt" -v ft="$ft" -v n="$succeeded" -v hz="$hz" -v s="$secs" -v b="$build" -v r="$r" \

@@ -5,7 +5,8 @@
 # settings the AppHost injects (1 s metric and batch intervals, parent-based sampling, the load runner tracing one
 # write in 1,000). ROUNDS alternating rounds; prints writes/s per configuration and its ratio to "off".
 #   [ROUNDS=2] [DURATION=10s] [CONFIGS="off all traces metrics logs"] [OUT=dir] bench/telemetry-cost.sh
-# More configurations: all5s (metrics every 5 s), noscope (no per-request log scope).
+# More configurations: all5s (metrics every 5 s), noscope (no per-request log scope), apphost (as the AppHost runs
+# its projects: all5s without dynamic PGO), nopgo (no telemetry, no dynamic PGO).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -41,6 +42,9 @@ settings() { # config -> NAME=VALUE lines for the nodes and the load runner
     logs) printf '%s\n' "${common[@]}" OTEL_TRACES_EXPORTER=none OTEL_METRICS_EXPORTER=none ;;
     # All three, metrics exported every 5 s instead of every second.
     all5s) printf '%s\n' "${common[@]}" OTEL_METRIC_EXPORT_INTERVAL=5000 ;;
+    # What the AppHost gives its nodes and load runner: all three, metrics every 5 s, no dynamic PGO; and PGO off alone.
+    apphost) printf '%s\n' "${common[@]}" OTEL_METRIC_EXPORT_INTERVAL=5000 DOTNET_TieredPGO=0 ;;
+    nopgo) echo DOTNET_TieredPGO=0 ;;
     # All three without ASP.NET Core's per-request log scope (its category off: no request logs, no scope).
     noscope) printf '%s\n' "${common[@]}" Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics=None ;;
     *) echo "unknown configuration $1" >&2; exit 2 ;;
