@@ -31,16 +31,17 @@ public static class TelemetryExtensions
 
     public const string OwnSources = "KvStore.*";
 
-    private const string OtlpTimeoutSetting = "OTEL_EXPORTER_OTLP_TIMEOUT";
+    internal const string OtlpTimeoutSetting = "OTEL_EXPORTER_OTLP_TIMEOUT";
 
     /// <summary>
     /// The export timeout unless OTEL_EXPORTER_OTLP_TIMEOUT says otherwise. The last export, at shutdown, retries a
     /// collector that is gone (the dashboard stopped first, or none listens, as under Aspire.Hosting.Testing) until
     /// this passes: the SDK's 10 s default kept a stopping node alive past DCP's 15 s stop budget on a busy machine
     /// and would outlast `docker stop`'s 10 s grace, after which the node is killed instead of stopped. The collector
-    /// is local (the dashboard), so 2 s is ample for an export that is going to succeed.
+    /// is local (the dashboard), so 2 s is ample for an export that is going to succeed. The three providers take it
+    /// side by side, not one after another (<see cref="TelemetryShutdown"/>).
     /// </summary>
-    private const int DefaultExportTimeoutMs = 2000;
+    internal const int DefaultExportTimeoutMs = 2000;
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
@@ -50,6 +51,7 @@ public static class TelemetryExtensions
             return builder;
 
         builder.Configuration[OtlpTimeoutSetting] ??= DefaultExportTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        builder.Services.AddHostedService<TelemetryShutdown>();
         var exportTraces = IsExported(builder.Configuration, "OTEL_TRACES_EXPORTER");
         var exportMetrics = IsExported(builder.Configuration, "OTEL_METRICS_EXPORTER");
         var exportLogs = IsExported(builder.Configuration, "OTEL_LOGS_EXPORTER");

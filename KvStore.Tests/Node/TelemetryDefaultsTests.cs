@@ -40,8 +40,9 @@ public sealed class TelemetryDefaultsTests
 
     /// <summary>
     /// A node exporting to a collector that is not there (as under Aspire.Hosting.Testing, which starts no dashboard, or
-    /// after the dashboard stopped first) still stops promptly: its last export gives up within the export timeout.
-    /// With the SDK's 10 s default, such a node outlived DCP's 15 s stop budget on a busy machine.
+    /// after the dashboard stopped first) still stops promptly: its last exports give up within the export timeout (2 s),
+    /// taken by the three providers side by side. With the SDK's 10 s default, such a node outlived DCP's 15 s stop
+    /// budget on a busy machine; with the providers shut down one after another it took 4.7-5.2 s, 6 s under load.
     /// </summary>
     [Fact]
     public async Task A_node_whose_collector_is_gone_still_stops_within_a_few_seconds()
@@ -65,7 +66,7 @@ public sealed class TelemetryDefaultsTests
 
         var clock = System.Diagnostics.Stopwatch.StartNew();
         await node.StopAsync(TimeSpan.FromSeconds(30));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(6), $"the node took {clock.Elapsed.TotalSeconds:0.0} s to stop");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(4), $"the node took {clock.Elapsed.TotalSeconds:0.0} s to stop");
     }
 
     private static Dictionary<string, string?> FollowerSettings() => new()
