@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using CsCheck;
 using KvStore.Node.Storage;
@@ -56,12 +57,14 @@ public sealed class ItemTableTests
             table.Set(StoredItem.Create(1, key, "0"u8));
 
         // One writer: updates the stable keys (each update a new item) while churning others through growth and deletes.
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        var writer = Task.Run(() =>
+        // On a thread of its own, with its 2 s counted from when it starts: on a thread pool busy with other tests' work
+        // (and this reader's spinning) it once started after its time was already up, and wrote nothing.
+        var writer = Task.Factory.StartNew(() =>
         {
+            var until = Stopwatch.GetTimestamp() + 2 * Stopwatch.Frequency;
             var version = 1L;
             var round = 0;
-            while (!stop.IsCancellationRequested)
+            while (Stopwatch.GetTimestamp() < until)
             {
                 round++;
                 for (var i = 0; i < 2000; i++)
@@ -73,7 +76,7 @@ public sealed class ItemTableTests
             }
 
             return round;
-        }, TestContext.Current.CancellationToken);
+        }, TestContext.Current.CancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
         var misses = 0;
         var torn = 0;
