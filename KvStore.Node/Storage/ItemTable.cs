@@ -54,21 +54,8 @@ internal sealed class ItemTable
 
     public bool TryGet(string key, out StoredItem item)
     {
-        if (Encoding.UTF8.GetMaxByteCount(key.Length) <= StackKeyBytes)
-        {
-            Span<byte> buffer = stackalloc byte[StackKeyBytes];
-            return TryGet(buffer[..Encoding.UTF8.GetBytes(key, buffer)], out item);
-        }
-
-        var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(key));
-        try
-        {
-            return TryGet(rented.AsSpan(0, Encoding.UTF8.GetBytes(key, rented)), out item);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(rented);
-        }
+        using var utf8 = new Utf8Key(key, stackalloc byte[StackKeyBytes]);
+        return TryGet(utf8.Bytes, out item);
     }
 
     public bool TryGet(ReadOnlySpan<byte> key, out StoredItem item)
@@ -109,9 +96,9 @@ internal sealed class ItemTable
     /// <summary>Deletes <paramref name="key"/>'s item; false when there was none. Writer only.</summary>
     public bool Remove(string key)
     {
-        var bytes = Encoding.UTF8.GetBytes(key);
+        using var utf8 = new Utf8Key(key, stackalloc byte[StackKeyBytes]);
         var slots = _slots;
-        var found = slots.Find(bytes, Hash(bytes), out _);
+        var found = slots.Find(utf8.Bytes, Hash(utf8.Bytes), out _);
         if (found < 0)
             return false;
         Volatile.Write(ref slots.Items[found], Tombstone);
@@ -127,6 +114,30 @@ internal sealed class ItemTable
         {
             if (Volatile.Read(ref slots.Items[i]) is { } bytes && !ReferenceEquals(bytes, Tombstone))
                 yield return StoredItem.FromBytes(bytes);
+        }
+    }
+
+    /// <summary>
+    /// A string key's UTF-8 bytes for one lookup: in the caller's stack buffer when any encoding of it fits, else in a
+    /// pooled array returned on dispose. Lookups by string then allocate nothing, since the table compares bytes.
+    /// </summary>
+    private ref struct Utf8Key
+    {
+        private readonly byte[]? _rented;
+
+        public Utf8Key(string key, Span<byte> buffer)
+        {
+            if (Encoding.UTF8.GetMaxByteCount(key.Length) > buffer.Length)
+                buffer = _rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(key));
+            Bytes = buffer[..Encoding.UTF8.GetBytes(key, buffer)];
+        }
+
+        public ReadOnlySpan<byte> Bytes { get; }
+
+        public readonly void Dispose()
+        {
+            if (_rented is not null)
+                ArrayPool<byte>.Shared.Return(_rented);
         }
     }
 
