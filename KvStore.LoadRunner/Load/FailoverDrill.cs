@@ -41,7 +41,7 @@ internal sealed record DrillResult(IReadOnlyList<FailoverRecord> Failovers, int 
 internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTracker tracker, DrillSettings settings, Action<string> progress)
 {
     private readonly ConcurrentDictionary<string, long> _acked = new();
-    private readonly ConcurrentQueue<(long At, KnownLeader Leader)> _ackTimes = new();
+    private readonly DrillAcks _acks = new();
 
     // Every write that was not acknowledged: when, where to, and the code it failed with (for a failover without a new leader).
     private readonly ConcurrentQueue<(long At, Uri Leader, string Code)> _failures = new();
@@ -59,7 +59,7 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
                 await Task.Delay(settings.Interval, cancellationToken);
                 var old = await tracker.LeaderAsync(cancellationToken) ?? throw new ClusterUnreachableException("No node names a leader; the drill needs one to start from.");
                 // The epoch it last acknowledged in, when newer than the tracker's (found through a follower not yet fenced).
-                if (_ackTimes.Where(a => a.Leader.Url == old.Url).Select(a => a.Leader.Epoch).DefaultIfEmpty(0).Max() is var acked && acked > old.Epoch)
+                if (_acks.NewestEpoch(old.Url) is var acked && acked > old.Epoch)
                     old = old with { Epoch = acked };
                 var record = await FailOverAsync(old, cancellationToken);
                 failovers.Add(record);
@@ -113,13 +113,11 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
             // through a follower still naming it, just before it won again); one the old leadership sent just before the
             // fault carries the old epoch and does not count.
             var deadline = faultAt + 30 * Stopwatch.Frequency;
+            var afterFault = _acks.Since(faultAt);
             while (Stopwatch.GetTimestamp() < deadline)
             {
-                if (_ackTimes.Where(a => a.At > faultAt && (a.Leader.Url != old.Url || a.Leader.Epoch > old.Epoch)).Select(a => (long?)a.At).Min() is { } first)
-                {
-                    var taker = _ackTimes.First(a => a.At == first).Leader.Url;
-                    return new FailoverRecord(old.Url, taker, Stopwatch.GetElapsedTime(faultAt, first));
-                }
+                if (afterFault.Earliest(l => l.Url != old.Url || l.Epoch > old.Epoch) is { } first)
+                    return new FailoverRecord(old.Url, first.Leader.Url, Stopwatch.GetElapsedTime(faultAt, first.At));
 
                 await Task.Delay(20, cancellationToken);
             }
@@ -180,7 +178,7 @@ internal sealed class FailoverDrill(HttpClient http, HttpClient admin, LeaderTra
             if (result.Succeeded)
             {
                 _acked[key] = result.Version;
-                _ackTimes.Enqueue((Stopwatch.GetTimestamp(), result.Epoch > 0 ? leader with { Epoch = result.Epoch } : leader));
+                _acks.Add(Stopwatch.GetTimestamp(), result.Epoch > 0 ? leader with { Epoch = result.Epoch } : leader);
                 continue;
             }
 
