@@ -44,7 +44,7 @@ internal sealed class ItemTable
         {
             var hash = Hash(item.KeyUtf8);
             Debug.Assert(slots.Find(item.KeyUtf8, hash, out _) < 0, "a snapshot holds each key once");
-            var free = slots.FreeSlotFor(hash, out _);
+            var free = slots.FreeSlotFor(hash);
             slots.Hashes[free] = hash;
             slots.Items[free] = item.Bytes;
         }
@@ -82,7 +82,7 @@ internal sealed class ItemTable
         if (_occupied + 1 > slots.Items.Length / 4 * 3)
         {
             slots = Rebuild(CapacityFor(_count + 1));
-            free = slots.FreeSlotFor(hash, out _);
+            free = slots.FreeSlotFor(hash);
         }
 
         var wasEmpty = slots.Items[free] is null;
@@ -160,7 +160,7 @@ internal sealed class ItemTable
         {
             if (old.Items[i] is { } bytes && !ReferenceEquals(bytes, Tombstone))
             {
-                var free = rebuilt.FreeSlotFor(old.Hashes[i], out _);
+                var free = rebuilt.FreeSlotFor(old.Hashes[i]);
                 rebuilt.Hashes[free] = old.Hashes[i];
                 rebuilt.Items[free] = bytes;
             }
@@ -219,16 +219,13 @@ internal sealed class ItemTable
         }
 
         /// <summary>The first empty or tombstone slot on <paramref name="hash"/>'s probe sequence (the key is known absent).</summary>
-        public int FreeSlotFor(int hash, out bool wasEmpty)
+        public int FreeSlotFor(int hash)
         {
             for (var i = Home(hash); ; i = Next(i))
             {
                 var bytes = Items[i];
                 if (bytes is null || ReferenceEquals(bytes, Tombstone))
-                {
-                    wasEmpty = bytes is null;
                     return i;
-                }
             }
         }
 
