@@ -2,8 +2,8 @@
 # What telemetry costs a write, signal by signal: the load runner's bench (64 clients, quorum 3) against
 # bench/cluster.sh's Release cluster, once with no telemetry and once per configuration below, every node and the
 # load runner exporting to a real Aspire dashboard (the one the AppHost runs, started here on its own) with the
-# settings the AppHost injects (1 s metric and batch intervals, parent-based sampling, the load runner tracing one
-# write in 1,000). ROUNDS alternating rounds; prints writes/s per configuration and its ratio to "off".
+# settings Aspire injects (1 s metric and batch intervals, parent-based sampling; our AppHost exports metrics every 5 s
+# instead, see all5s), the load runner tracing its default one write in 10,000. ROUNDS alternating rounds; prints writes/s per configuration and its ratio to "off".
 #   [ROUNDS=2] [DURATION=10s] [CONFIGS="off all traces metrics logs"] [OUT=dir] bench/telemetry-cost.sh
 # More configurations: all5s (metrics every 5 s), noscope (no per-request log scope), apphost (as the AppHost runs
 # its projects: all5s without dynamic PGO), nopgo (no telemetry, no dynamic PGO).

@@ -12,8 +12,7 @@ namespace KvStore.ServiceDefaults.Telemetry;
 /// Shuts the three OpenTelemetry providers down side by side once every hosted service has stopped, each given the
 /// export timeout for its last export. Left to the service provider's disposal they shut down one after another, and
 /// when the collector is gone (the dashboard stopped first) each retries its last export until that timeout, so a
-/// stopping process waited three timeouts instead of one: 6 s of a 10 s <c>docker stop</c> grace on a quiet machine,
-/// more on a busy one. It runs in <see cref="StoppedAsync"/>, after Kestrel has drained, so the spans and logs of the
+/// stopping process waited three timeouts instead of one, most of <c>docker stop</c>'s 10 s grace. It runs in <see cref="StoppedAsync"/>, after Kestrel has drained, so the spans and logs of the
 /// requests that finished during the drain are still exported. The disposal that follows finds the providers shut
 /// down and returns at once.
 /// </summary>
