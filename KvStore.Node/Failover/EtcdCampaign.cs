@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using KvStore.Node.Configuration;
 using Microsoft.Extensions.Options;
+using OpenTelemetry;
 
 namespace KvStore.Node.Failover;
 
@@ -82,7 +83,7 @@ public sealed partial class EtcdCampaign(
 
     private async Task FollowAsync(CancellationToken stoppingToken)
     {
-        if (await leaderKey.ReadAsync(stoppingToken) is { } holder)
+        if (await ReadUntracedAsync(stoppingToken) is { } holder)
         {
             // A key of this node's own that it no longer renews (an earlier life, or a claim it dropped): give it up.
             if (holder.Value.Node == _options.EffectiveName && holder.Lease != leaderKey.LeaseId)
@@ -94,7 +95,8 @@ public sealed partial class EtcdCampaign(
             // Followers name the key's holder to clients (GET /cluster, 421); with no key they answer 503 no_leader.
             if (roles.Current.Role == NodeRole.Follower)
                 leaderLocation.Advertised(holder.Value.Url, holder.Value.Node);
-            await leaderKey.WaitForChangeAsync(holder.ModRevision, WatchAtMost, stoppingToken);
+            using (SuppressInstrumentationScope.Begin())
+                await leaderKey.WaitForChangeAsync(holder.ModRevision, WatchAtMost, stoppingToken);
             return;
         }
 
@@ -119,6 +121,17 @@ public sealed partial class EtcdCampaign(
             LogRefused(logger, code ?? "", detail);
         _lastRefusal = code;
         await Task.Delay(TimeSpan.FromMilliseconds(100 + Random.Shared.Next(200)), stoppingToken);
+    }
+
+    /// <summary>
+    /// The leader key, read without tracing, like the watch after it: every follower does both every
+    /// <see cref="WatchAtMost"/> for as long as a leader holds the key, and as traces (each call a root span of its own)
+    /// they would fill the dashboard, whose trace limit then evicts the traces of writes. A campaign stays traced.
+    /// </summary>
+    private async Task<LeaderKeyHolder?> ReadUntracedAsync(CancellationToken stoppingToken)
+    {
+        using (SuppressInstrumentationScope.Begin())
+            return await leaderKey.ReadAsync(stoppingToken);
     }
 
     [LoggerMessage(EventId = 54, Level = LogLevel.Warning, Message = "Leadership of epoch {Epoch} not proven: the etcd lease was not renewed within {GuardMs} ms; stepping down")]

@@ -16,7 +16,8 @@ public sealed class EtcdFailoverCluster : IAsyncDisposable
     public const string Token = "etcd-failover";
     private readonly string _root = Directory.CreateTempSubdirectory("kvstore-etcd-failover-").FullName;
 
-    private EtcdFailoverCluster(EtcdServer etcd, int writeQuorum, int leaseTtlSeconds, Func<int, string>? etcdEndpoint)
+    private EtcdFailoverCluster(EtcdServer etcd, int writeQuorum, int leaseTtlSeconds, Func<int, string>? etcdEndpoint,
+        IReadOnlyDictionary<string, string?>? environment)
     {
         Etcd = etcd;
         var ports = FreePorts.Take(6);
@@ -34,7 +35,7 @@ public sealed class EtcdFailoverCluster : IAsyncDisposable
             ["DATA_DIR"] = Path.Combine(_root, $"node{i}"),
             ["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
-        })).ToArray();
+        }.Concat(environment ?? new Dictionary<string, string?>()).ToDictionary())).ToArray();
     }
 
     public EtcdServer Etcd { get; }
@@ -50,12 +51,15 @@ public sealed class EtcdFailoverCluster : IAsyncDisposable
         Timeout = TimeSpan.FromSeconds(3),
     };
 
-    /// <summary>Starts etcd and the six nodes; <paramref name="etcdEndpoint"/> gives a node another way to etcd (a proxy) than its URL.</summary>
+    /// <summary>
+    /// Starts etcd and the six nodes; <paramref name="etcdEndpoint"/> gives a node another way to etcd (a proxy) than its
+    /// URL, <paramref name="environment"/> more settings for every node (telemetry).
+    /// </summary>
     public static async Task<EtcdFailoverCluster> StartAsync(int writeQuorum = 3, Func<EtcdServer, Func<int, string>>? etcdEndpoint = null,
-        int leaseTtlSeconds = 2)
+        int leaseTtlSeconds = 2, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var etcd = await EtcdServer.StartAsync();
-        var cluster = new EtcdFailoverCluster(etcd, writeQuorum, leaseTtlSeconds, etcdEndpoint?.Invoke(etcd));
+        var cluster = new EtcdFailoverCluster(etcd, writeQuorum, leaseTtlSeconds, etcdEndpoint?.Invoke(etcd), environment);
         foreach (var node in cluster.Nodes)
             node.Start();
         foreach (var node in cluster.Nodes)

@@ -54,8 +54,8 @@ public sealed class RecordedSpans : BaseProcessor<Activity>
 }
 
 /// <summary>
-/// An OTLP/HTTP endpoint that takes every export and keeps nothing, so that a node's exporter has somewhere to send to
-/// (the spans a test looks at come through <see cref="RecordedSpans"/>).
+/// An OTLP/HTTP endpoint that takes every export and keeps nothing but a count of the trace exports, so that a node's
+/// exporter has somewhere to send to (the spans a test looks at in process come through <see cref="RecordedSpans"/>).
 /// </summary>
 public sealed class OtlpSink : IAsyncDisposable
 {
@@ -67,6 +67,8 @@ public sealed class OtlpSink : IAsyncDisposable
         Url = url;
     }
 
+    private int _traceExports;
+
     public string Url { get; }
 
     public static async Task<OtlpSink> StartAsync()
@@ -76,10 +78,20 @@ public sealed class OtlpSink : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseUrls(url);
         var app = builder.Build();
-        app.MapPost("/{**signal}", () => Results.Bytes([], "application/x-protobuf"));
+        var sink = new OtlpSink(app, url);
+        app.MapPost("/{**signal}", (string signal) =>
+        {
+            // An exporter sends a batch only when it holds spans, so each POST here is at least one span someone recorded.
+            if (signal == "v1/traces")
+                Interlocked.Increment(ref sink._traceExports);
+            return Results.Bytes([], "application/x-protobuf");
+        });
         await app.StartAsync();
-        return new OtlpSink(app, url);
+        return sink;
     }
+
+    /// <summary>How many trace exports (batches of at least one span) have arrived.</summary>
+    public int TraceExports => Volatile.Read(ref _traceExports);
 
     /// <summary>The settings that turn a node's telemetry on, exporting here; nothing leaves on a timer during a test.</summary>
     public Dictionary<string, string?> NodeSettings(string? sampler) => new()
