@@ -12,7 +12,8 @@ public sealed class ClusterProbe(IReadOnlyList<ProjectResource> nodes)
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
 
     // One client for the AppHost's lifetime; the nodes are on loopback, never behind a proxy.
-    internal static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1) })
+    // No propagator: a probe's trace context is the one it sets itself (UnsampledTraceparent), never an Activity of the AppHost's.
+    internal static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(1), ActivityHeadersPropagator = null })
     {
         Timeout = System.Threading.Timeout.InfiniteTimeSpan,
     };
@@ -20,6 +21,15 @@ public sealed class ClusterProbe(IReadOnlyList<ProjectResource> nodes)
     public IReadOnlyList<ProjectResource> Nodes => nodes;
 
     public static Uri UrlOf(ProjectResource node) => new(node.GetEndpoint("http").Url);
+
+    /// <summary>
+    /// A W3C traceparent of a new trace that is not sampled (flags 00). The probe sends it with every question: the
+    /// nodes follow their caller's sampling decision, and without one each question (every node, every second, from
+    /// <see cref="ClusterStatusPublisher"/>) would start a trace of its own, until the dashboard's trace limit evicted
+    /// the traces of writes. The dashboard's commands send none, so a promotion or a step-down is traced.
+    /// </summary>
+    public static string UnsampledTraceparent() =>
+        $"00-{System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString()}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-00";
 
     public Task<IReadOnlyList<NodeObservation>> ObserveAsync(CancellationToken cancellationToken) => ObserveAsync(_ => true, cancellationToken);
 
@@ -35,13 +45,17 @@ public sealed class ClusterProbe(IReadOnlyList<ProjectResource> nodes)
     public async Task<NodeObservation?> FindLeaderAsync(CancellationToken cancellationToken) =>
         CurrentLeader.Find(await ObserveAsync(cancellationToken));
 
-    private static async Task<ClusterView?> TryGetAsync(Uri node, CancellationToken cancellationToken)
+    internal static async Task<ClusterView?> TryGetAsync(Uri node, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(node, "/cluster"));
+        request.Headers.Add("traceparent", UnsampledTraceparent());
         try
         {
-            return await Http.GetFromJsonAsync<ClusterView>(new Uri(node, "/cluster"), JsonSerializerOptions.Web, timeout.Token);
+            using var response = await Http.SendAsync(request, timeout.Token);
+            response.EnsureSuccessStatusCode();
+            return await response.Content.ReadFromJsonAsync<ClusterView>(JsonSerializerOptions.Web, timeout.Token);
         }
         catch (Exception e) when (e is HttpRequestException or JsonException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {

@@ -113,6 +113,24 @@ public sealed class SampledTracingTests
     }
 
     [Fact]
+    public async Task The_AppHosts_status_polls_are_not_traced()
+    {
+        await using var traced = await TracedCluster.StartAsync("parentbased_always_on", Followers);
+        var ct = TestContext.Current.CancellationToken;
+        // The cluster's start asked GET /cluster too, traced: only what is recorded from here on counts.
+        traced.Spans.Clear();
+        Assert.NotNull(await KvStore.AppHost.Failover.ClusterProbe.TryGetAsync(new Uri(traced.Cluster.LeaderUrl), ct));
+
+        // The same question without a trace context (as curl asks it) is traced; it is asked after the probe's was answered.
+        using var client = TracedCluster.ClientWithoutTraceContext(traced.Cluster.LeaderUrl);
+        (await client.GetAsync("/cluster", ct)).EnsureSuccessStatusCode();
+        var port = traced.Cluster.LeaderPort;
+        var spans = await traced.Spans.WaitForAsync(s => RecordedSpans.ServerSpans(s, port).Any(r => r.DisplayName == "GET /cluster"), "GET /cluster");
+
+        Assert.Single(RecordedSpans.ServerSpans(spans, port), r => r.DisplayName == "GET /cluster");
+    }
+
+    [Fact]
     public async Task A_write_from_the_web_ui_keeps_its_whole_trace()
     {
         await using var traced = await TracedCluster.StartAsync("parentbased_always_on", Followers);
