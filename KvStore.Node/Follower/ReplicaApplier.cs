@@ -204,7 +204,7 @@ public sealed partial class ReplicaApplier(KeyValueState state, IReplicationLog 
     [LoggerMessage(EventId = 50, Level = LogLevel.Warning, Message = "Truncating {Count} entries ({First}..{Last}) the leader of epoch {Epoch} does not have; this replica is caught up again from the leader")]
     private static partial void LogTruncating(ILogger logger, long count, long first, long last, long epoch);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Leader log changed from {OldLogId} to {NewLogId}; dropping {AppliedIndex} entries of the old history")]
+    [LoggerMessage(EventId = 31, Level = LogLevel.Warning, Message = "Leader log changed from {OldLogId} to {NewLogId}; dropping {AppliedIndex} entries of the old history")]
     private static partial void LogHistoryChanged(ILogger logger, Guid oldLogId, Guid newLogId, long appliedIndex);
 
     [LoggerMessage(EventId = SnapshotInstallEventId, Level = LogLevel.Information, Message = "Installing the leader's snapshot at index {Index} ({Keys} keys); this replica was at {AppliedIndex}")]

@@ -204,6 +204,6 @@ public static partial class ReplicationStreamReceiver
     [LoggerMessage(EventId = 41, Level = LogLevel.Warning, Message = "Closing the replication stream of epoch {Epoch}: this node knows epoch {Known}")]
     private static partial void LogStaleEpoch(ILogger logger, long epoch, long known);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "A replication frame did not follow this replica's log (applied up to {Index}); asking the leader to resume from there")]
+    [LoggerMessage(EventId = 42, Level = LogLevel.Information, Message = "A replication frame did not follow this replica's log (applied up to {Index}); asking the leader to resume from there")]
     private static partial void LogGap(ILogger logger, long index);
 }

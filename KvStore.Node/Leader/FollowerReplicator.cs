@@ -259,15 +259,15 @@ internal sealed partial class FollowerReplicator : IAsyncDisposable
         _stopping.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Follower {Follower} ({Url}) unreachable: {Error}; retrying with backoff")]
+    [LoggerMessage(EventId = 20, Level = LogLevel.Warning, Message = "Follower {Follower} ({Url}) unreachable: {Error}; retrying with backoff")]
     private static partial void LogUnreachable(ILogger logger, string follower, Uri url, string? error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Follower {Follower} reachable again, applied up to {Index}")]
+    [LoggerMessage(EventId = 21, Level = LogLevel.Information, Message = "Follower {Follower} reachable again, applied up to {Index}")]
     private static partial void LogReachable(ILogger logger, string follower, long index);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Follower {Follower} is at index {Index}; restarting its stream from there")]
+    [LoggerMessage(EventId = 22, Level = LogLevel.Information, Message = "Follower {Follower} is at index {Index}; restarting its stream from there")]
     private static partial void LogCatchingUp(ILogger logger, string follower, long index);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Follower {Follower} needs entries no longer held; sending a snapshot at index {Index} ({Keys} keys)")]
+    [LoggerMessage(EventId = 23, Level = LogLevel.Information, Message = "Follower {Follower} needs entries no longer held; sending a snapshot at index {Index} ({Keys} keys)")]
     private static partial void LogSendingSnapshot(ILogger logger, string follower, long index, int keys);
 }

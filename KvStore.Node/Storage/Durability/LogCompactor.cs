@@ -35,6 +35,6 @@ public sealed partial class LogCompactor(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Snapshot failed; the log keeps growing until the next attempt")]
+    [LoggerMessage(EventId = 15, Level = LogLevel.Error, Message = "Snapshot failed; the log keeps growing until the next attempt")]
     private static partial void LogCompactionFailed(ILogger logger, Exception error);
 }

@@ -187,15 +187,15 @@ public sealed partial class WriteAheadLog : IReplicationLog, IAsyncDisposable
         _stopping.Dispose();
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Recovery repaired the log: {Repair}")]
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Recovery repaired the log: {Repair}")]
     private static partial void LogTornTail(ILogger logger, string repair);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recovered {DataDir}: snapshot at {SnapshotIndex}, {Replayed} log entries replayed, last index {LastIndex}; fsync {Fsync}")]
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "Recovered {DataDir}: snapshot at {SnapshotIndex}, {Replayed} log entries replayed, last index {LastIndex}; fsync {Fsync}")]
     private static partial void LogRecovered(ILogger logger, string dataDir, long snapshotIndex, int replayed, long lastIndex, FsyncPolicy fsync);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Snapshot at index {Index} ({Keys} keys) written; older log segments removed")]
+    [LoggerMessage(EventId = 13, Level = LogLevel.Information, Message = "Snapshot at index {Index} ({Keys} keys) written; older log segments removed")]
     private static partial void LogCompacted(ILogger logger, long index, int keys);
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Writing the log failed; retrying. Writes are not acknowledged meanwhile")]
+    [LoggerMessage(EventId = 14, Level = LogLevel.Critical, Message = "Writing the log failed; retrying. Writes are not acknowledged meanwhile")]
     private static partial void LogWriteFailed(ILogger logger, Exception error);
 }
