@@ -51,7 +51,10 @@ public static class TelemetryExtensions
             return builder;
 
         builder.Configuration[OtlpTimeoutSetting] ??= DefaultExportTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        builder.Services.AddHostedService<TelemetryShutdown>();
+        var exportTimeout = int.TryParse(builder.Configuration[OtlpTimeoutSetting], System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms > 0
+            ? ms
+            : DefaultExportTimeoutMs;
+        builder.Services.AddHostedService(services => new TelemetryShutdown(services, exportTimeout));
         var exportTraces = IsExported(builder.Configuration, "OTEL_TRACES_EXPORTER");
         var exportMetrics = IsExported(builder.Configuration, "OTEL_METRICS_EXPORTER");
         var exportLogs = IsExported(builder.Configuration, "OTEL_LOGS_EXPORTER");

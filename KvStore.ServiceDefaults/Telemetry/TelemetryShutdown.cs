@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
@@ -10,19 +9,16 @@ namespace KvStore.ServiceDefaults.Telemetry;
 
 /// <summary>
 /// Shuts the three OpenTelemetry providers down side by side once every hosted service has stopped, each given the
-/// export timeout for its last export. Left to the service provider's disposal they shut down one after another, and
+/// export timeout (in milliseconds) for its last export. Left to the service provider's disposal they shut down one after another, and
 /// when the collector is gone (the dashboard stopped first) each retries its last export until that timeout, so a
 /// stopping process waited three timeouts instead of one, most of <c>docker stop</c>'s 10 s grace. It runs in <see cref="StoppedAsync"/>, after Kestrel has drained, so the spans and logs of the
 /// requests that finished during the drain are still exported. The disposal that follows finds the providers shut
 /// down and returns at once.
 /// </summary>
-internal sealed class TelemetryShutdown(IServiceProvider services, IConfiguration configuration) : IHostedLifecycleService
+internal sealed class TelemetryShutdown(IServiceProvider services, int timeout) : IHostedLifecycleService
 {
     public Task StoppedAsync(CancellationToken cancellationToken)
     {
-        var timeout = int.TryParse(configuration[TelemetryExtensions.OtlpTimeoutSetting], System.Globalization.CultureInfo.InvariantCulture, out var ms) && ms > 0
-            ? ms
-            : TelemetryExtensions.DefaultExportTimeoutMs;
         var shutdowns = new List<Task>(3);
         if (services.GetService<TracerProvider>() is { } tracer)
             shutdowns.Add(Task.Run(() => tracer.Shutdown(timeout), CancellationToken.None));
