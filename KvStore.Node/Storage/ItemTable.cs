@@ -97,8 +97,14 @@ internal sealed class ItemTable
     public bool Remove(string key)
     {
         using var utf8 = new Utf8Key(key, stackalloc byte[StackKeyBytes]);
+        return Remove(utf8.Bytes);
+    }
+
+    /// <summary>Deletes the item whose key is <paramref name="keyUtf8"/>; false when there was none. Writer only.</summary>
+    public bool Remove(ReadOnlySpan<byte> keyUtf8)
+    {
         var slots = _slots;
-        var found = slots.Find(utf8.Bytes, Hash(utf8.Bytes), out _);
+        var found = slots.Find(keyUtf8, Hash(keyUtf8), out _);
         if (found < 0)
             return false;
         Volatile.Write(ref slots.Items[found], Tombstone);

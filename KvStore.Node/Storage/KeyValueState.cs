@@ -166,10 +166,16 @@ public sealed class KeyValueState
             change = new Change(StoredItem.Create(entry.Index, entry.Key, value), Deleted: false);
             _items.Set(change.Item);
         }
-        else
+        else if (_journals.Length == 0)
         {
             _items.Remove(entry.Key);
-            change = _journals.Length == 0 ? default : new Change(StoredItem.Create(entry.Index, entry.Key, []), Deleted: true);
+            change = default;
+        }
+        else
+        {
+            // A snapshot is being read and its journal needs the key as an item: encoded once, for both.
+            change = new Change(StoredItem.Create(entry.Index, entry.Key, []), Deleted: true);
+            _items.Remove(change.Item.KeyUtf8);
         }
 
         foreach (var journal in _journals)
