@@ -31,7 +31,7 @@ public static class TelemetryExtensions
 
     public const string OwnSources = "KvStore.*";
 
-    internal const string OtlpTimeoutSetting = "OTEL_EXPORTER_OTLP_TIMEOUT";
+    private const string OtlpTimeoutSetting = "OTEL_EXPORTER_OTLP_TIMEOUT";
 
     /// <summary>
     /// The export timeout unless OTEL_EXPORTER_OTLP_TIMEOUT says otherwise. The last export, at shutdown, retries a
@@ -41,7 +41,7 @@ public static class TelemetryExtensions
     /// is local (the dashboard), so 2 s is ample for an export that is going to succeed. The three providers take it
     /// side by side, not one after another (<see cref="TelemetryShutdown"/>).
     /// </summary>
-    internal const int DefaultExportTimeoutMs = 2000;
+    private const int DefaultExportTimeoutMs = 2000;
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
