@@ -28,7 +28,7 @@ public sealed class ClusterProbe(IReadOnlyList<ProjectResource> nodes)
     /// <see cref="ClusterStatusPublisher"/>) would start a trace of its own, until the dashboard's trace limit evicted
     /// the traces of writes. The dashboard's commands send none, so a promotion or a step-down is traced.
     /// </summary>
-    public static string UnsampledTraceparent() =>
+    private static string UnsampledTraceparent() =>
         $"00-{System.Diagnostics.ActivityTraceId.CreateRandom().ToHexString()}-{System.Diagnostics.ActivitySpanId.CreateRandom().ToHexString()}-00";
 
     public Task<IReadOnlyList<NodeObservation>> ObserveAsync(CancellationToken cancellationToken) => ObserveAsync(_ => true, cancellationToken);
