@@ -42,10 +42,10 @@ EOF
 chmod +x "$out/measure.sh"
 
 hz=$(getconf CLK_TCK)
+env_args=(); for e in ${ENVS:-}; do env_args+=(--env "$e"); done
 for r in $(seq 1 "$rounds"); do
   for build in base new; do
     dir="$out/$build-$r"; mkdir -p "$dir"
-    env_args=(); for e in ${ENVS:-}; do env_args+=(--env "$e"); done
     OUT_DIR=$dir NODE_DLL="$out/$build/KvStore.Node.dll" PORT_BASE=${PORT_BASE:-9300} \
       "$root/bench/cluster.sh" --env MIN_DELAY=0 --env MAX_DELAY=0 "${env_args[@]}" -- "$out/measure.sh"
     read -r lt ft <"$dir/ticks"
