@@ -46,11 +46,12 @@ public sealed class EtcdPartitionTests
                     var value = 9_000_000 + i;
                     try
                     {
+                        var sentAt = Stopwatch.GetTimestamp();
                         using var response = await cluster.WriteAsync(old, key, value);
                         if (response.StatusCode == HttpStatusCode.OK)
                         {
                             var written = (await response.Content.ReadFromJsonAsync<WriteResponse>(CancellationToken.None))!;
-                            writers.Acked.Enqueue(new AckedWrite(key, value, written.Version, old, Stopwatch.GetTimestamp()));
+                            writers.Acked.Enqueue(new AckedWrite(key, value, written.Version, old, Stopwatch.GetTimestamp(), sentAt));
                         }
                         else
                         {

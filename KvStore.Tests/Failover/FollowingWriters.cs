@@ -7,8 +7,11 @@ using KvStore.Node.Api;
 
 namespace KvStore.Tests.Failover;
 
-/// <summary>A write a node answered 200 for: what it wrote, the version it was given, who answered and when (Stopwatch ticks).</summary>
-public sealed record AckedWrite(string Key, int Value, long Version, int Node, long At);
+/// <summary>
+/// A write a node answered 200 for: what it wrote, the version it was given, who answered, when the answer arrived
+/// (<see cref="At"/>) and when the write was sent (<see cref="SentAt"/>), both Stopwatch ticks.
+/// </summary>
+public sealed record AckedWrite(string Key, int Value, long Version, int Node, long At, long SentAt);
 
 /// <summary>
 /// Clients writing at quorum 3 to whichever node leads, over a small set of shared keys (so writes to one key race
@@ -42,7 +45,13 @@ public sealed class FollowingWriters : IAsyncDisposable
     /// <summary>The last refusal or failure a client saw, for failure messages.</summary>
     public string? LastFailure { get; private set; }
 
-    public int AckedBy(int node, long after = 0) => Acked.Count(a => a.Node == node && a.At > after);
+    /// <summary>
+    /// Writes <paramref name="node"/> acknowledged that it cannot have answered before <paramref name="frozenAt"/>: sent
+    /// after it, or answered after <paramref name="resumedAt"/>. A frozen process sends nothing, so an answer that
+    /// reaches a client while it is frozen to a write sent earlier was sent before the freeze.
+    /// </summary>
+    public int AckedAcross(int node, long frozenAt, long resumedAt) =>
+        Acked.Count(a => a.Node == node && (a.SentAt > frozenAt || a.At > resumedAt));
 
     /// <summary>Waits for <paramref name="count"/> acknowledgements after <paramref name="after"/>, by nodes other than <paramref name="notBy"/>.</summary>
     public Task WaitForAcksAsync(int count, TimeSpan timeout, long after = 0, int notBy = -1) =>
@@ -91,11 +100,12 @@ public sealed class FollowingWriters : IAsyncDisposable
             var key = keys > 0 ? $"k{i % keys}" : $"c{client}-{i}";
             try
             {
+                var sentAt = Stopwatch.GetTimestamp();
                 using var response = await _http.PostAsJsonAsync(new Uri(_urls[leader], "/write?quorum=3"), new { key, value }, CancellationToken.None);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     var written = (await response.Content.ReadFromJsonAsync<WriteResponse>(CancellationToken.None))!;
-                    Acked.Enqueue(new AckedWrite(key, value, written.Version, leader, Stopwatch.GetTimestamp()));
+                    Acked.Enqueue(new AckedWrite(key, value, written.Version, leader, Stopwatch.GetTimestamp(), sentAt));
                     continue;
                 }
 
