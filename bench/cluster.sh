@@ -23,6 +23,8 @@ if [ -z "$dll" ]; then
   dotnet build "$root/KvStore.Node" -c Release -v q -nologo >/dev/null
   dll="$root/KvStore.Node/bin/Release/net10.0/KvStore.Node.dll"
 fi
+# NODE_DLL may also name a native executable: the node published Native AOT (artifacts/publish/node/KvStore.Node).
+case "$dll" in *.dll) node=(dotnet "$dll") ;; *) node=("$dll") ;; esac
 logs=$(mktemp -d)
 pids=()
 stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -42,13 +44,13 @@ for i in 1 2 3 4 5; do
   mapfile -t extra < <(node_env follower$i)
   env ROLE=follower NODE_NAME=follower$i LEADER=http://127.0.0.1:$base REPLICATION_TOKEN=bench \
     ASPNETCORE_URLS=http://127.0.0.1:${ports[$i]} Logging__LogLevel__Default=Warning "${extra[@]}" \
-    dotnet "$dll" >"$logs/follower$i.log" 2>&1 &
+    "${node[@]}" >"$logs/follower$i.log" 2>&1 &
   pids+=($!); followers+=("http://127.0.0.1:${ports[$i]}")
 done
 mapfile -t extra < <(node_env leader)
 env ROLE=leader NODE_NAME=leader REPLICATION_TOKEN=bench FOLLOWERS="$(IFS=,; echo "${followers[*]}")" \
   ASPNETCORE_URLS=http://127.0.0.1:$base Logging__LogLevel__Default=Warning "${extra[@]}" \
-  dotnet "$dll" >"$logs/leader.log" 2>&1 &
+  "${node[@]}" >"$logs/leader.log" 2>&1 &
 pids+=($!)
 
 for p in "${ports[@]}"; do

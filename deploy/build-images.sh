@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Publishes the node self-contained for linux-x64, copies the Aspire dashboard out of its NuGet package and the etcd
+# Publishes the node Native AOT for linux-x64 (deploy/publish-node.sh), copies the Aspire dashboard out of its NuGet package and the etcd
 # binary out of Debian's etcd-server package, and builds their images, kvstore/node, kvstore/dashboard and kvstore/etcd,
 # the ones docker-compose.yml runs.
 #
@@ -25,13 +25,8 @@ if [ -z "${BASE_IMAGE:-}" ]; then
   fi
 fi
 
-publish() { # project, output folder
-  rm -rf "$2"
-  dotnet publish "$1" -c "$configuration" -r linux-x64 --self-contained -o "$2" --nologo -v quiet -nodeReuse:false
-}
-
-echo "build-images: publishing (self-contained, linux-x64, $configuration)"
-publish KvStore.Node/KvStore.Node.csproj artifacts/publish/node
+echo "build-images: publishing the node (Native AOT, linux-x64, $configuration)"
+CONFIGURATION=$configuration deploy/publish-node.sh artifacts/publish/node
 
 # The dashboard the AppHost runs: the Aspire.Dashboard.Sdk package its SDK restores, at the version the build uses.
 dotnet restore KvStore.AppHost --nologo -v quiet >/dev/null

@@ -1,5 +1,5 @@
-# The KvStore node over its self-contained build output (the build context: deploy/build-images.sh publishes it to
-# artifacts/publish/node with `dotnet publish KvStore.Node -r linux-x64 --self-contained`). BASE_IMAGE is Microsoft's
+# The KvStore node: its Native AOT executable (the build context: deploy/build-images.sh publishes it to
+# artifacts/publish/node with deploy/publish-node.sh). BASE_IMAGE is Microsoft's
 # runtime-deps by default, or the equivalent built from Debian packages by deploy/build-base-image.sh.
 ARG BASE_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0
 FROM ${BASE_IMAGE}
