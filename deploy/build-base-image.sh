@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds a base image equivalent to mcr.microsoft.com/dotnet/runtime-deps:10.0 from Debian packages, for machines that
-# reach Debian's archive but no image registry: debootstrap --variant=minbase bookworm, plus what a self-contained .NET
+# reach Debian's archive but no image registry: debootstrap --variant=minbase bookworm, plus what a self-contained or Native AOT .NET
 # app needs (glibc, libgcc, libstdc++, OpenSSL, zlib, ICU, CA certificates, time zones) and curl for health checks;
 # then `docker import`. The node runs with invariant globalization; the Aspire dashboard needs ICU.
 #

@@ -7,7 +7,7 @@ namespace KvStore.AppHost.Publishing;
 /// </summary>
 public sealed record ComposeImage(string Image, string Dockerfile, string BuildContext, string HealthPath) : IResourceAnnotation
 {
-    /// <summary>The node's image, over its self-contained publish output (deploy/build-images.sh).</summary>
+    /// <summary>The node's image, over its Native AOT executable (deploy/build-images.sh).</summary>
     public static ComposeImage Node { get; } = new("kvstore/node", "../deploy/node.Dockerfile", "../artifacts/publish/node", "/health");
 
     /// <summary>etcd's, over the <c>etcd</c> binary of Debian's etcd-server package.</summary>
