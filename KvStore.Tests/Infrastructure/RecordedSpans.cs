@@ -30,8 +30,6 @@ public sealed class RecordedSpans : BaseProcessor<Activity>
             _spans.TryAdd(data.SpanId, data);
     }
 
-    public void Clear() => _spans.Clear();
-
     /// <summary>Polls until <paramref name="done"/> holds for the spans recorded so far, or fails after <paramref name="timeout"/>.</summary>
     public async Task<IReadOnlyCollection<Activity>> WaitForAsync(Func<IReadOnlyCollection<Activity>, bool> done, string what, TimeSpan? timeout = null)
     {
